@@ -1,0 +1,35 @@
+//! `sealpost`: the Sealpost local agent. Parses arguments and dispatches; the
+//! work lives in `commands/`.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "sealpost", version, about = "Keeps protected health information out of plaintext email")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan messages (.eml) or text files for PHI and print a verdict for each.
+    Scan(commands::scan::ScanArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => commands::scan::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sealpost: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,606 @@
+//! The detector: one pass of the phrase automaton and one pass of the lexer
+//! over a chunk of text, then a linear merge that gives each token its meaning
+//! from the labels and titles just before it. Validators (checksums, code
+//! lists) decide; context raises confidence.
+
+use crate::category::{Category, Part};
+use crate::checksum;
+use crate::dict::{dicts, NameKind};
+use crate::finding::{Finding, Reason};
+use crate::lexicon::{lexicon, Cue, Hit, Label, Title};
+use crate::patterns::{lexer, Shape, Token};
+
+/// How many cue words of each kind a chunk holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cues {
+    /// Words that are unmistakably about a patient (pt, dx, DOB, diagnosed).
+    pub patient: u32,
+    /// Clinical workflow words (referral, refill, appointment).
+    pub clinical: u32,
+    /// Relatives (my daughter, her husband).
+    pub relative: u32,
+}
+
+impl Cues {
+    pub(crate) fn add(&mut self, o: Cues) {
+        self.patient += o.patient;
+        self.clinical += o.clinical;
+        self.relative += o.relative;
+    }
+}
+
+/// Findings and cues of one chunk, offsets relative to the chunk.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChunkScan {
+    /// Findings in the chunk, sorted by start.
+    pub findings: Vec<Finding>,
+    /// Cue words in the chunk.
+    pub cues: Cues,
+}
+
+struct Ctx<'t> {
+    text: &'t str,
+    part: Part,
+    labels: Vec<Hit>,
+    titles: Vec<Hit>,
+    out: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, category: Category, start: usize, end: usize, confidence: f32, reason: Reason) {
+        if start < end {
+            self.out.push(Finding { part: self.part, category, start, end, confidence, reason });
+        }
+    }
+
+    /// The label that ends just before `start`, if the text between them is
+    /// only separators (`MRN: `, `DOB - `, `Member ID #`) or, for labels that
+    /// introduce a phrase (`born on`, `CPT codes billed:`), a few short words.
+    fn label_before(&self, start: usize) -> Option<Label> {
+        let i = self.labels.partition_point(|h| h.end <= start);
+        let h = self.labels[..i].last()?;
+        let gap = &self.text[h.end..start];
+        let label = h.term.label?;
+        let loose = matches!(
+            label,
+            Label::Cpt | Label::Icd | Label::Dob | Label::Death | Label::Service | Label::Admission | Label::Discharge
+        );
+        if separators_only(gap, 12) || (loose && short_words(gap, 28)) {
+            Some(label)
+        } else {
+            None
+        }
+    }
+
+    /// The title ending right before `start` (`Dr. `, `Mrs `).
+    fn title_before(&self, start: usize) -> Option<Title> {
+        let i = self.titles.partition_point(|h| h.end <= start);
+        let h = self.titles[..i].last()?;
+        let gap = &self.text[h.end..start];
+        (gap.len() <= 2 && gap.bytes().all(|b| b == b' ' || b == b'.')).then_some(h.term.title?)
+    }
+}
+
+/// Only spaces, punctuation such as `: # . = - ( )` and the words "no",
+/// "number", "id": at most `max` bytes, and no blank line.
+fn separators_only(gap: &str, max: usize) -> bool {
+    gap.len() <= max
+        && gap.matches('\n').count() <= 1
+        && gap
+            .split(|c: char| matches!(c, ' ' | '\t' | ':' | '#' | '.' | '=' | '-' | '(' | ')' | '\r' | '\n'))
+            .all(|w| w.is_empty() || matches!(w.to_ascii_lowercase().as_str(), "no" | "number" | "num" | "nbr" | "id"))
+}
+
+/// Separators plus a few short connecting words ("is", "on", "of", "no.").
+fn short_words(gap: &str, max: usize) -> bool {
+    gap.len() <= max
+        && !gap.contains('\n')
+        && gap
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                w.len() <= 8
+                    && matches!(
+                        w.to_ascii_lowercase().as_str(),
+                        "is" | "on" | "of" | "was" | "no" | "number" | "num" | "id" | "date" | "the" | "code"
+                            | "codes" | "billed" | "for" | "at" | "as" | "listed" | "primary" | "secondary" | "and"
+                            | "were" | "are" | "used" | "submitted" | "in" | "her" | "his" | "dated"
+                    )
+            })
+}
+
+/// The digits of a token, without allocating. A token with more than 24
+/// digits (more than any identifier has) yields none.
+struct Digits {
+    buf: [u8; 24],
+    len: usize,
+}
+
+impl std::ops::Deref for Digits {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+fn digits_of(s: &str) -> Digits {
+    let mut d = Digits { buf: [0; 24], len: 0 };
+    for b in s.bytes().filter(u8::is_ascii_digit) {
+        if d.len == d.buf.len() {
+            // Longer than any identifier: nothing to judge.
+            return Digits { buf: [0; 24], len: 0 };
+        }
+        d.buf[d.len] = b - b'0';
+        d.len += 1;
+    }
+    d
+}
+
+/// Scans one chunk of text (a paragraph) and returns its findings and cues.
+pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
+    let mut cues = Cues::default();
+    let mut health: Vec<Hit> = Vec::new();
+    let mut labels = Vec::new();
+    let mut titles = Vec::new();
+    lexicon().hits(text, |h| {
+        match h.term.cue {
+            Some(Cue::Patient) => cues.patient += 1,
+            Some(Cue::Clinical) => cues.clinical += 1,
+            Some(Cue::Relative) => cues.relative += 1,
+            None => {}
+        }
+        if h.term.health.is_some() {
+            health.push(h);
+        }
+        if h.term.label.is_some() {
+            labels.push(h);
+        }
+        if h.term.title.is_some() {
+            titles.push(h);
+        }
+    });
+    let mut ctx = Ctx { text, part, labels, titles, out: Vec::new() };
+    for h in &health {
+        health_finding(&mut ctx, h);
+    }
+    let mut words: Vec<Token> = Vec::new();
+    lexer().tokens(text, |t| {
+        if t.shape == Shape::Names {
+            split_words(text, t, &mut words);
+        } else {
+            classify(&mut ctx, t);
+        }
+    });
+    names(&mut ctx, &words);
+    dates_next_to_names(&mut ctx);
+    let mut findings = ctx.out;
+    findings.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    findings.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.category == b.category);
+    ChunkScan { findings, cues }
+}
+
+/// The capitalised words of a `Names` run (initials and titles' dots left out).
+fn split_words(text: &str, run: Token, out: &mut Vec<Token>) {
+    let s = &text[run.start..run.end];
+    let mut at = 0;
+    for piece in s.split([' ', ',', '.']) {
+        let start = run.start + at;
+        at += piece.len() + 1;
+        if piece.chars().count() >= 2 && piece.starts_with(|c: char| c.is_ascii_uppercase()) {
+            out.push(Token { shape: Shape::Names, start, end: start + piece.len() });
+        }
+    }
+}
+
+fn health_finding(ctx: &mut Ctx, h: &Hit) {
+    let Some((cat, conf)) = h.term.health else { return };
+    let after = &ctx.text[h.end..];
+    let (conf, reason, end) = match cat {
+        Category::Medication => match dose_after(after) {
+            Some(n) => (0.95, Reason::MedicationDose, h.end + n),
+            None if h.term.needs_dose => return,
+            None => (conf, Reason::Medication, h.end),
+        },
+        Category::Lab => match value_after(after) {
+            Some(n) => (0.9, Reason::LabValue, h.end + n),
+            None => (conf, Reason::Lab, h.end),
+        },
+        Category::Procedure => (conf, Reason::Procedure, h.end),
+        _ => (conf, if h.term.case == crate::lexicon::Case::Exact { Reason::ConditionAbbrev } else { Reason::Condition }, h.end),
+    };
+    let reason = if h.term.case == crate::lexicon::Case::Exact && cat != Category::Medication {
+        Reason::ConditionAbbrev
+    } else {
+        reason
+    };
+    ctx.push(cat, h.start, end, conf, reason);
+}
+
+/// Length of a dose right after a drug name (` 500 mg`, ` 10mg`, ` 0.5 mL`).
+fn dose_after(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && i < 3 && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let num_start = i;
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b',') {
+        i += 1;
+    }
+    if i == num_start || !b[num_start].is_ascii_digit() {
+        return None;
+    }
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    let unit_start = i;
+    while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'%' || b[i] == b'/') {
+        i += 1;
+    }
+    let unit = s[unit_start..i].to_ascii_lowercase();
+    let units = ["mg", "mcg", "g", "ml", "unit", "units", "iu", "%", "mg/ml", "tab", "tabs", "tablet", "tablets", "cap", "caps", "capsule", "capsules", "mg/dl", "meq", "puffs", "puff", "drops", "u"];
+    units.contains(&unit.as_str()).then_some(i)
+}
+
+/// Length of a result right after a lab name (` 9.2`, `: 140`, ` was 7.1%`).
+fn value_after(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let lim = b.len().min(16);
+    while i < lim && !b[i].is_ascii_digit() {
+        if b[i] == b'\n' || (b[i].is_ascii_alphabetic() && !in_small_word(s, i)) {
+            return None;
+        }
+        i += 1;
+    }
+    if i >= lim || !b[i].is_ascii_digit() {
+        return None;
+    }
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+        i += 1;
+    }
+    if b[i - 1] == b'.' {
+        i -= 1;
+    }
+    if i < b.len() && b[i] == b'%' {
+        i += 1;
+    }
+    Some(i)
+}
+
+/// Whether the letter at `i` belongs to one of the words allowed between a
+/// lab name and its value ("was", "is", "of", "at", "level").
+fn in_small_word(s: &str, i: usize) -> bool {
+    let start = s[..i].rfind(|c: char| !c.is_ascii_alphabetic()).map_or(0, |p| p + 1);
+    let end = s[i..].find(|c: char| !c.is_ascii_alphabetic()).map_or(s.len(), |p| i + p);
+    matches!(s[start..end].to_ascii_lowercase().as_str(), "was" | "is" | "of" | "at" | "level" | "result" | "now" | "up" | "down" | "to")
+}
+
+fn classify(ctx: &mut Ctx, t: Token) {
+    let text = ctx.text;
+    let s = &text[t.start..t.end];
+    let label = ctx.label_before(t.start);
+    let (start, end) = (t.start, t.end);
+    match t.shape {
+        Shape::Email => ctx.push(Category::Email, start, end, 0.95, Reason::Email),
+        Shape::Url => {
+            let trimmed = s.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
+            ctx.push(Category::Url, start, start + trimmed.len(), 0.8, Reason::Url);
+        }
+        Shape::Ipv4 => {
+            let before = text[..start].trim_end().to_ascii_lowercase();
+            let versiony = before.ends_with("version") || before.ends_with('v') || before.ends_with("ver");
+            if checksum::ipv4(s) && !versiony {
+                ctx.push(Category::Ip, start, end, 0.85, Reason::IpAddress);
+            }
+        }
+        Shape::DateIso | Shape::DateNumeric | Shape::DateMonthFirst | Shape::DateDayFirst => {
+            if valid_date(t.shape, s) {
+                date(ctx, start, end, label);
+            } else {
+                value(ctx, t, label);
+            }
+        }
+        Shape::Ssn => {
+            if checksum::ssn(s) {
+                let (c, r) = if label == Some(Label::Ssn) { (0.98, Reason::SsnLabelled) } else { (0.9, Reason::SsnValid) };
+                ctx.push(Category::Ssn, start, end, c, r);
+            }
+        }
+        Shape::Phone => {
+            let all = digits_of(s.split(['x', 'e']).next().unwrap_or(s));
+            let ds: &[u8] = if all.len() == 11 && all[0] == 1 { &all[1..] } else { &all };
+            if checksum::nanp(ds) {
+                match label {
+                    Some(Label::Fax) => ctx.push(Category::Fax, start, end, 0.9, Reason::Fax),
+                    Some(Label::Phone) => ctx.push(Category::Phone, start, end, 0.9, Reason::Phone),
+                    _ => ctx.push(Category::Phone, start, end, 0.85, Reason::Phone),
+                }
+            }
+        }
+        Shape::CardGrouped => {
+            if checksum::credit_card(s) {
+                ctx.push(Category::CreditCard, start, end, 0.95, Reason::CardLuhn);
+            } else {
+                value(ctx, t, label);
+            }
+        }
+        Shape::Age | Shape::AgeLabelled => {
+            let n: u32 = s
+                .split(|c: char| !c.is_ascii_digit())
+                .find(|p| !p.is_empty())
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            if (90..=125).contains(&n) {
+                ctx.push(Category::Age, start, end, 0.9, Reason::AgeOver89);
+            }
+        }
+        Shape::Street => ctx.push(Category::Address, start, end, 0.85, Reason::StreetAddress),
+        Shape::PoBox => ctx.push(Category::Address, start, end, 0.8, Reason::PostBox),
+        Shape::CityState => city_state(ctx, start, s),
+        Shape::Mbi if checksum::mbi(s) => {
+            let c = if matches!(label, Some(Label::Mbi | Label::HealthPlan)) { 0.98 } else { 0.85 };
+            ctx.push(Category::Mbi, start, end, c, if c > 0.9 { Reason::Labelled } else { Reason::MbiFormat });
+        }
+        Shape::Dea if checksum::dea(s) => {
+            let c = if label == Some(Label::Dea) { 0.98 } else { 0.9 };
+            ctx.push(Category::Dea, start, end, c, Reason::DeaChecksum);
+        }
+        Shape::Vin if checksum::vin(s) => ctx.push(Category::Vehicle, start, end, 0.9, Reason::VinChecksum),
+        Shape::Icd10 if dicts().icd10(s) => {
+            let listed = label == Some(Label::Icd) || follows(ctx, start, Category::Icd10);
+            let dotted = s.contains('.');
+            let upper = !s.bytes().any(|b| b.is_ascii_lowercase());
+            if listed || (dotted && upper) {
+                ctx.push(Category::Icd10, start, end, if listed { 0.97 } else { 0.9 }, Reason::Icd10Code);
+            }
+        }
+        _ => value(ctx, t, label),
+    }
+}
+
+/// Whether a finding of `cat` ends just before `start`, separated by a list
+/// separator (`E11.9, I10`, `99213 and 36415`).
+fn follows(ctx: &Ctx, start: usize, cat: Category) -> bool {
+    ctx.out.iter().rev().take(4).any(|f| {
+        f.category == cat && f.end <= start && {
+            let gap = ctx.text[f.end..start].trim();
+            gap.len() <= 4 && matches!(gap, "" | "," | ";" | "/" | "and" | "&" | "+" | ", and")
+        }
+    })
+}
+
+fn valid_date(shape: Shape, s: &str) -> bool {
+    let nums: Vec<u32> = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
+    match shape {
+        Shape::DateIso => nums.len() == 3 && checksum::calendar_date(Some(nums[0]), nums[1], nums[2]),
+        Shape::DateNumeric => {
+            if nums.len() != 3 {
+                return false;
+            }
+            let year = if nums[2] < 100 { None } else { Some(nums[2]) };
+            if year.is_some_and(|y| !(1880..=2100).contains(&y)) {
+                return false;
+            }
+            checksum::calendar_date(year, nums[0], nums[1]) || checksum::calendar_date(year, nums[1], nums[0])
+        }
+        _ => {
+            // Month-name dates: the day is the first number below 32.
+            let day = nums.iter().copied().find(|&n| n < 100);
+            let year = nums.iter().copied().find(|&n| n >= 1000);
+            day.is_some_and(|d| (1..=31).contains(&d)) && year.is_none_or(|y| (1880..=2100).contains(&y))
+        }
+    }
+}
+
+fn date(ctx: &mut Ctx, start: usize, end: usize, label: Option<Label>) {
+    let (c, r) = match label {
+        Some(Label::Dob) => (0.95, Reason::DateOfBirth),
+        Some(Label::Admission) => (0.9, Reason::DateOfAdmission),
+        Some(Label::Discharge) => (0.9, Reason::DateOfDischarge),
+        Some(Label::Death) => (0.9, Reason::DateOfDeath),
+        Some(Label::Service) => (0.85, Reason::DateOfService),
+        _ => (0.7, Reason::DatePlain),
+    };
+    ctx.push(Category::Date, start, end, c, r);
+}
+
+/// `Springfield, IL 62704`: the city and state are an address, the ZIP a ZIP.
+fn city_state(ctx: &mut Ctx, start: usize, s: &str) {
+    let zip_at = s.rfind(|c: char| !(c.is_ascii_digit() || c == '-')).map(|p| p + 1).filter(|&p| p < s.len());
+    let (place, zip) = match zip_at {
+        Some(p) if s[p..].len() >= 5 => (s[..p].trim_end(), Some((p, &s[p..]))),
+        _ => (s, None),
+    };
+    let state = place.rsplit(|c: char| c == ',' || c == ' ').next().unwrap_or("");
+    // Two-letter states that are everyday words ("OK", "IN", "ME") count only
+    // with a ZIP after them.
+    if zip.is_none() && matches!(state, "OK" | "IN" | "ME" | "OR" | "HI" | "OH" | "AS" | "AL" | "DE" | "PA" | "MA" | "LA" | "CO" | "ID" | "MI" | "MD" | "DC") {
+        return;
+    }
+    ctx.push(Category::Address, start, start + place.len(), 0.75, Reason::CityState);
+    if let Some((p, z)) = zip {
+        let valid = dicts().zip(&z[..5]);
+        ctx.push(Category::Zip, start + p, start + s.len(), if valid { 0.9 } else { 0.6 }, Reason::ZipNextToState);
+    }
+}
+
+/// A token whose meaning comes from its label, or from its digits alone.
+fn value(ctx: &mut Ctx, t: Token, label: Option<Label>) {
+    let s = &ctx.text[t.start..t.end];
+    let (start, end) = (t.start, t.end);
+    let ds = digits_of(s);
+    let only_digits = s.bytes().all(|b| b.is_ascii_digit() || b == b' ' || b == b'-');
+    let id_like = s.len() >= 4 && ds.len() >= 3;
+    let labelled = |cat: Category, conf: f32| (cat, conf, Reason::Labelled);
+    let pick = match label {
+        Some(Label::Mrn) if id_like => Some(labelled(Category::Mrn, 0.92)),
+        Some(Label::HealthPlan) if id_like => Some(if checksum::mbi(s) {
+            labelled(Category::Mbi, 0.98)
+        } else {
+            labelled(Category::HealthPlanId, 0.9)
+        }),
+        Some(Label::Mbi) if id_like => Some(labelled(if checksum::mbi(s) { Category::Mbi } else { Category::HealthPlanId }, 0.9)),
+        Some(Label::Account) if id_like => Some(labelled(Category::Account, 0.85)),
+        Some(Label::Ssn) if only_digits && checksum::ssn(s) => Some((Category::Ssn, 0.97, Reason::SsnLabelled)),
+        Some(Label::Npi) if only_digits && checksum::npi(s) => Some((Category::Npi, 0.98, Reason::NpiChecksum)),
+        Some(Label::Dea) if checksum::dea(s) => Some((Category::Dea, 0.98, Reason::DeaChecksum)),
+        Some(Label::License) if id_like => Some(labelled(Category::License, 0.85)),
+        Some(Label::Device) if id_like => Some((Category::Device, 0.85, Reason::DeviceSerial)),
+        Some(Label::Plate) if s.len() >= 4 => Some((Category::Vehicle, 0.85, Reason::Plate)),
+        Some(Label::Vin) if s.len() == 17 => Some((Category::Vehicle, 0.85, Reason::Labelled)),
+        Some(Label::OtherId) if id_like => Some(labelled(Category::OtherId, 0.8)),
+        Some(Label::Zip) if ds.len() == 5 || ds.len() == 9 => {
+            Some((Category::Zip, if dicts().zip(&s[..5]) { 0.9 } else { 0.6 }, Reason::ZipLabelled))
+        }
+        Some(Label::Fax) if only_digits && ds.len() == 10 && checksum::nanp(&ds) => Some((Category::Fax, 0.85, Reason::Fax)),
+        Some(Label::Phone) if only_digits && ds.len() == 10 && checksum::nanp(&ds) => Some((Category::Phone, 0.85, Reason::Phone)),
+        _ => None,
+    };
+    if let Some((cat, conf, reason)) = pick {
+        ctx.push(cat, start, end, conf, reason);
+        return;
+    }
+    if cpt_shape(s) && (label == Some(Label::Cpt) || follows(ctx, start, Category::Cpt)) {
+        ctx.push(Category::Cpt, start, end, 0.9, Reason::CptCode);
+        return;
+    }
+    if !only_digits {
+        return;
+    }
+    match ds.len() {
+        13..=19 if checksum::credit_card(s) => ctx.push(Category::CreditCard, start, end, 0.9, Reason::CardLuhn),
+        10 if ds[0] == 1 && checksum::npi(s) => ctx.push(Category::Npi, start, end, 0.6, Reason::NpiChecksum),
+        9 if s.len() == 10 && s.as_bytes()[5] == b'-' && dicts().zip(&s[..5]) => {
+            ctx.push(Category::Zip, start, end, 0.7, Reason::ZipPlusFour)
+        }
+        _ => {}
+    }
+}
+
+/// Five digits (CPT category I) or four digits and F/T (categories II, III).
+fn cpt_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5 && b[..4].iter().all(u8::is_ascii_digit) && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T'))
+}
+
+/// Capitalised words that are never names in practice, whatever the name
+/// lists say (months, days, greetings, sign-offs). Sorted: binary search.
+const NOT_NAMES: &[&str] = &[
+    "April", "August", "Avenue", "Bank", "Best", "Capital", "Cc", "Center", "Cheers", "Christmas", "Clinic",
+    "Company", "Corp", "County", "Date", "Dear", "December", "Doctor", "Dr", "East", "Easter", "Energy", "Enron",
+    "February", "Friday", "From", "Fw", "Fwd", "Gas", "God", "Group", "Health", "Hello", "Hi", "Hospital", "Inc",
+    "January", "July", "June", "Lord", "March", "May", "Medical", "Monday", "Mr", "Mrs", "Ms", "New", "North",
+    "Note", "November", "Nurse", "October", "Our", "Patient", "Please", "Power", "Re", "Regards", "Road", "Saturday",
+    "Sent", "September", "Services", "Sincerely", "South", "Street", "Subject", "Sunday", "Team", "Thank", "Thanks",
+    "Thanksgiving", "That", "The", "This", "Thursday", "To", "Trading", "Tuesday", "University", "Wednesday", "West",
+    "Your",
+];
+
+fn names(ctx: &mut Ctx, words: &[Token]) {
+    let text = ctx.text;
+    let d = dicts();
+    let word = |t: &Token| &text[t.start..t.end];
+    // Each word is looked up once.
+    let kinds: Vec<NameKind> = words
+        .iter()
+        .map(|t| {
+            let w = word(t);
+            if NOT_NAMES.binary_search(&w).is_ok() {
+                NameKind::default()
+            } else {
+                d.name(w)
+            }
+        })
+        .collect();
+    let kind = |j: usize| kinds[j];
+    // Words joined into one name: a single space, or a middle initial.
+    let joined = |a: &Token, b: &Token| -> bool {
+        let gap = &text[a.end..b.start];
+        gap == " " || {
+            let g = gap.as_bytes();
+            (g.len() == 3 || g.len() == 4)
+                && g[0] == b' '
+                && g[1].is_ascii_uppercase()
+                && (g[2..] == *b" " || g[2..] == *b". ")
+        }
+    };
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        let k = kind(i);
+        let mut last = i;
+        while last + 1 < words.len() && last - i < 2 && joined(&words[last], &words[last + 1]) && kind(last + 1).any() {
+            last += 1;
+        }
+        let title = ctx.title_before(w.start);
+        let label = ctx.label_before(w.start).filter(|l| *l == Label::Name);
+        let any_known = (i..=last).any(|j| kind(j).any());
+        let span_end = words[last].end;
+        if let Some(t) = title {
+            if NOT_NAMES.binary_search(&word(w)).is_err() {
+                let r = if t == Title::Provider { Reason::NameOfProvider } else { Reason::NameAfterTitle };
+                ctx.push(Category::Name, w.start, span_end, if any_known { 0.9 } else { 0.75 }, r);
+                i = last + 1;
+                continue;
+            }
+        }
+        if label.is_some() && any_known {
+            ctx.push(Category::Name, w.start, span_end, 0.85, Reason::NameAfterLabel);
+            i = last + 1;
+            continue;
+        }
+        if last > i {
+            let kl = kind(last);
+            if k.first && kl.surname {
+                let common = (i..=last).filter(|&j| kind(j).common_word).count();
+                let conf = match common {
+                    0 => 0.8,
+                    1 => 0.6,
+                    _ => 0.35,
+                };
+                if conf >= 0.5 {
+                    ctx.push(Category::Name, w.start, span_end, conf, Reason::NamePair);
+                }
+                i = last + 1;
+                continue;
+            }
+        }
+        // "Lopez, Maria"
+        if k.surname && !k.common_word && i + 1 < words.len() {
+            let n = &words[i + 1];
+            let kn = kind(i + 1);
+            if &text[w.end..n.start] == ", " && kn.first && !kn.common_word {
+                ctx.push(Category::Name, w.start, n.end, 0.7, Reason::NameSurnameFirst);
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// A plain date right after a name ("Maria Lopez 03/04/1961") reads as a
+/// date of birth.
+fn dates_next_to_names(ctx: &mut Ctx) {
+    let names: Vec<usize> = ctx.out.iter().filter(|f| f.category == Category::Name).map(|f| f.end).collect();
+    if names.is_empty() {
+        return;
+    }
+    let text = ctx.text;
+    for f in ctx.out.iter_mut().filter(|f| f.category == Category::Date && f.reason == Reason::DatePlain) {
+        let near = names.iter().any(|&e| {
+            e <= f.start && f.start - e <= 24 && {
+                let gap = &text[e..f.start];
+                !gap.contains('\n') && gap.split_whitespace().count() <= 3
+            }
+        });
+        if near {
+            f.reason = Reason::DateNextToName;
+            f.confidence = 0.85;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

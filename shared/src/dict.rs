@@ -1,0 +1,111 @@
+//! The embedded dictionaries (see `dict/PROVENANCE.md` for sources and
+//! licences): first names, surnames, names that are also common English
+//! words, ICD-10-CM codes and ZIP codes. Built by `build.rs` from the text
+//! lists in `dict/`.
+
+use std::sync::OnceLock;
+
+use fst::{Map, Set};
+
+static NAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.fst"));
+static ICD10: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/icd10cm.fst"));
+static ZIPS: &[u8; 12_500] = include_bytes!(concat!(env!("OUT_DIR"), "/zips.bits"));
+
+pub(crate) struct Dicts {
+    /// Name → bits: 1 first name, 2 surname, 4 common English word.
+    names: Map<&'static [u8]>,
+    icd10: Set<&'static [u8]>,
+}
+
+/// How a capitalised word reads as a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct NameKind {
+    pub first: bool,
+    pub surname: bool,
+    /// Also a common English word ("Will", "Grant", "Brown").
+    pub common_word: bool,
+}
+
+impl NameKind {
+    pub fn any(self) -> bool {
+        self.first || self.surname
+    }
+}
+
+impl Dicts {
+    fn load() -> Dicts {
+        // The sets are produced by our build script from sorted lists; a
+        // corrupt one is a build error, not an input error.
+        Dicts {
+            names: Map::new(NAMES).expect("embedded fst map is valid"),
+            icd10: Set::new(ICD10).expect("embedded fst set is valid"),
+        }
+    }
+
+    /// Looks up a word (any case) in the name lists.
+    pub fn name(&self, word: &str) -> NameKind {
+        let mut buf = [0u8; 32];
+        let Some(key) = ascii_lower(word, &mut buf) else { return NameKind::default() };
+        let bits = self.names.get(key).unwrap_or(0);
+        NameKind { first: bits & 1 != 0, surname: bits & 2 != 0, common_word: bits & 4 != 0 }
+    }
+
+    /// Whether `code` (with or without the dot, any case) is an ICD-10-CM code.
+    pub fn icd10(&self, code: &str) -> bool {
+        let mut buf = [0u8; 8];
+        let mut n = 0;
+        for b in code.bytes() {
+            if b == b'.' {
+                continue;
+            }
+            if n == buf.len() {
+                return false;
+            }
+            buf[n] = b.to_ascii_uppercase();
+            n += 1;
+        }
+        self.icd10.contains(&buf[..n])
+    }
+
+    /// Whether a five-digit string is a US ZIP code in use.
+    pub fn zip(&self, five: &str) -> bool {
+        five.len() == 5
+            && five.parse::<usize>().is_ok_and(|n| ZIPS[n / 8] & (1 << (n % 8)) != 0)
+    }
+}
+
+/// Lower-cases an ASCII word (letters, hyphen, apostrophe) into `buf`;
+/// `None` for anything longer or not ASCII.
+fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
+    if word.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    for (o, b) in buf.iter_mut().zip(word.bytes()) {
+        *o = if b == b'\x27' { b'\x27' } else { b.to_ascii_lowercase() };
+    }
+    Some(&buf[..word.len()])
+}
+
+/// The dictionaries, loaded once.
+pub(crate) fn dicts() -> &'static Dicts {
+    static DICTS: OnceLock<Dicts> = OnceLock::new();
+    DICTS.get_or_init(Dicts::load)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups() {
+        let d = dicts();
+        assert!(d.name("John").first);
+        assert!(d.name("SMITH").surname);
+        assert!(d.name("Will").common_word);
+        assert!(!d.name("Xqzv").any());
+        assert!(d.icd10("E11.9") && d.icd10("e119") && d.icd10("I10") && d.icd10("Z3A"));
+        assert!(!d.icd10("E11.99999") && !d.icd10("A1C") && !d.icd10("E1"));
+        assert!(d.zip("02139") && d.zip("90210"));
+        assert!(!d.zip("00000") && !d.zip("1234"));
+    }
+}

@@ -1,0 +1,132 @@
+//! What a detector found, where, how sure it is and why.
+
+use serde::Serialize;
+
+use crate::category::{Category, Part};
+
+/// One piece of PHI found in a part of a message. Offsets are UTF-8 byte
+/// offsets into the decoded part text, end-exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Finding {
+    /// Subject or body.
+    pub part: Part,
+    /// What was found.
+    pub category: Category,
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// How sure the detector is, 0.0–1.0.
+    pub confidence: f32,
+    /// Why it was flagged.
+    #[serde(skip)]
+    pub reason: Reason,
+}
+
+impl Finding {
+    /// A sentence a clinician understands, without the matched text.
+    pub fn explanation(&self) -> &'static str {
+        self.reason.explain()
+    }
+}
+
+/// The rule that produced a finding. Each has a plain-language explanation.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    NameAfterTitle,
+    NameOfProvider,
+    NameAfterLabel,
+    NamePair,
+    NameSurnameFirst,
+    DateOfBirth,
+    DateNextToName,
+    DateOfAdmission,
+    DateOfDischarge,
+    DateOfDeath,
+    DateOfService,
+    DatePlain,
+    AgeOver89,
+    StreetAddress,
+    PostBox,
+    CityState,
+    ZipNextToState,
+    ZipLabelled,
+    ZipPlusFour,
+    Phone,
+    Fax,
+    Email,
+    Url,
+    IpAddress,
+    SsnValid,
+    SsnLabelled,
+    Labelled,
+    MbiFormat,
+    CardLuhn,
+    NpiChecksum,
+    DeaChecksum,
+    VinChecksum,
+    Plate,
+    DeviceSerial,
+    Icd10Code,
+    CptCode,
+    Condition,
+    ConditionAbbrev,
+    Medication,
+    MedicationDose,
+    Procedure,
+    Lab,
+    LabValue,
+}
+
+impl Reason {
+    /// The explanation shown in reports and hover cards.
+    pub fn explain(self) -> &'static str {
+        use Reason::*;
+        match self {
+            NameAfterTitle => "Looks like a person's name (after a title such as Mr. or Mrs.)",
+            NameOfProvider => "Looks like a clinician's name (after Dr. or a similar title)",
+            NameAfterLabel => "Looks like a patient's name (after a label such as Patient: or Name:)",
+            NamePair => "Looks like a person's name: a common first name followed by a surname",
+            NameSurnameFirst => "Looks like a person's name written surname first (Lopez, Maria)",
+            DateOfBirth => "Looks like a date of birth",
+            DateNextToName => "Looks like a date of birth next to a patient name",
+            DateOfAdmission => "Looks like an admission date",
+            DateOfDischarge => "Looks like a discharge date",
+            DateOfDeath => "Looks like a date of death",
+            DateOfService => "Looks like a date of service or appointment",
+            DatePlain => "A full date: dates tied to a person count as identifiers",
+            AgeOver89 => "An age over 89: HIPAA counts these as identifying",
+            StreetAddress => "Looks like a street address",
+            PostBox => "Looks like a PO box address",
+            CityState => "A city next to a state: part of an address",
+            ZipNextToState => "A ZIP code next to a state",
+            ZipLabelled => "A ZIP code (after ZIP)",
+            ZipPlusFour => "A ZIP+4 code",
+            Phone => "Looks like a phone number",
+            Fax => "Looks like a fax number",
+            Email => "An email address",
+            Url => "A web address, which can point to a patient's records",
+            IpAddress => "An IP address",
+            SsnValid => "Looks like a Social Security number (valid SSA format)",
+            SsnLabelled => "A Social Security number (after SSN)",
+            Labelled => "An identifier after a label that names it",
+            MbiFormat => "Matches the Medicare Beneficiary Identifier format",
+            CardLuhn => "A payment card number (passes the card checksum)",
+            NpiChecksum => "A National Provider Identifier (passes the NPI checksum)",
+            DeaChecksum => "A DEA registration number (passes the DEA check digit)",
+            VinChecksum => "A vehicle identification number (passes the VIN check digit)",
+            Plate => "A licence plate number",
+            DeviceSerial => "A device serial number (after Serial or S/N)",
+            Icd10Code => "A valid ICD-10-CM diagnosis code",
+            CptCode => "A CPT procedure code",
+            Condition => "Names a medical condition or diagnosis",
+            ConditionAbbrev => "A clinical abbreviation for a condition, test or procedure",
+            Medication => "Names a medication",
+            MedicationDose => "Names a medication with its dose",
+            Procedure => "Names a medical procedure",
+            Lab => "Names a lab test",
+            LabValue => "A lab test with a result",
+        }
+    }
+}

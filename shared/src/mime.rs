@@ -1,0 +1,97 @@
+//! From an RFC 5322 message to the texts we scan, with mail-parser 0.11:
+//! transfer encodings and charsets decoded, RFC 2047 subjects decoded and
+//! unfolded, text/plain parts as they are and text/html parts turned into
+//! text. For `multipart/alternative` the plain-text alternative is scanned.
+
+use mail_parser::MessageParser;
+
+use crate::config::Policy;
+use crate::scan::{judge, scan_text, Assessment};
+use crate::category::Part;
+use crate::toggle::Toggle;
+
+/// The scannable text of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageText {
+    /// The decoded, unfolded Subject, if the message has one.
+    pub subject: Option<String>,
+    /// The decoded text body parts, joined by a blank line when there are
+    /// several. Offsets of body findings are into this string.
+    pub body: String,
+    /// The value of the policy's toggle header (`X-Sealpost-Secure`), if present.
+    pub toggle_header: Option<String>,
+}
+
+/// A message that cannot be scanned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MimeError {
+    /// The input is empty.
+    #[error("empty input")]
+    Empty,
+    /// No header fields: not an RFC 5322 message.
+    #[error("not an RFC 5322 message: no header fields found")]
+    NoHeaders,
+}
+
+/// Extracts subject and body text from a raw message.
+pub fn message_text(raw: &[u8], toggle_header: &str) -> Result<MessageText, MimeError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(MimeError::Empty);
+    }
+    let msg = MessageParser::default().parse(raw).ok_or(MimeError::NoHeaders)?;
+    if msg.headers().is_empty() {
+        return Err(MimeError::NoHeaders);
+    }
+    let mut body = String::new();
+    for i in 0..msg.text_body.len() {
+        if let Some(t) = msg.body_text(i) {
+            if !body.is_empty() && !t.is_empty() {
+                body.push_str("\n\n");
+            }
+            body.push_str(&t);
+        }
+    }
+    let toggle_header = msg.header_raw(toggle_header).map(|v| v.trim().to_string());
+    Ok(MessageText { subject: msg.subject().map(str::to_string), body, toggle_header })
+}
+
+/// Parses, scans and judges a raw message under a policy.
+pub fn evaluate(raw: &[u8], policy: &Policy) -> Result<(MessageText, Assessment), MimeError> {
+    let m = message_text(raw, &policy.config().toggles.header)?;
+    let from_header = m.toggle_header.as_deref().and_then(|v| policy.toggle_in_header(v));
+    let from_subject = m.subject.as_deref().and_then(|s| policy.toggle_in_subject(s).0);
+    let toggle = match (from_header, from_subject) {
+        (Some(Toggle::Secure), _) | (_, Some(Toggle::Secure)) => Some(Toggle::Secure),
+        (a, b) => a.or(b),
+    };
+    let subject = m.subject.as_deref().map(|s| (s, scan_text(s, Part::Subject)));
+    let a = judge(subject, (&m.body, scan_text(&m.body, Part::Body)), policy, toggle);
+    Ok((m, a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_encodings_and_subjects() {
+        let raw = b"Subject: =?utf-8?b?TGFiIHJlc3VsdHM=?=\r\nX-Sealpost-Secure: on\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nA1C =3D 9.2 for Mar=C3=ADa\r\n";
+        let m = message_text(raw, "X-Sealpost-Secure").unwrap();
+        assert_eq!(m.subject.as_deref(), Some("Lab results"));
+        assert_eq!(m.body, "A1C = 9.2 for María\r\n");
+        assert_eq!(m.toggle_header.as_deref(), Some("on"));
+    }
+
+    #[test]
+    fn html_only_is_turned_into_text() {
+        let raw = b"Subject: x\r\nContent-Type: text/html\r\n\r\n<p>Pt has <b>asthma</b></p>";
+        let m = message_text(raw, "X").unwrap();
+        assert!(m.body.contains("Pt has asthma"), "{:?}", m.body);
+    }
+
+    #[test]
+    fn rejects_non_messages() {
+        assert_eq!(message_text(b"", "X"), Err(MimeError::Empty));
+        assert_eq!(message_text(b"   \r\n", "X"), Err(MimeError::Empty));
+    }
+}

@@ -1,0 +1,209 @@
+//! The structured-identifier lexer: one multi-pattern regex (regex-automata's
+//! meta engine, a lazy DFA over all patterns at once) that splits the text into
+//! typed tokens in a single left-to-right pass. Patterns are listed in priority
+//! order: where two start at the same byte, the earlier one wins, like the
+//! rules of a lexer. Everything here is about shape; validity (checksums,
+//! dictionaries) and meaning (labels, context) are decided by `detect`.
+
+use std::sync::OnceLock;
+
+use regex_automata::meta::Regex;
+
+/// What a token looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Email,
+    Url,
+    Ipv4,
+    DateIso,
+    Ssn,
+    Phone,
+    CardGrouped,
+    DateNumeric,
+    DateMonthFirst,
+    DateDayFirst,
+    Age,
+    AgeLabelled,
+    Street,
+    PoBox,
+    CityState,
+    Mbi,
+    Dea,
+    Vin,
+    Icd10,
+    AlnumId,
+    Number,
+    /// A run of capitalised words that may hold a name.
+    Names,
+}
+
+const MONTH: &str = r"(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|[Mm]ay|[Jj]une?|[Jj]uly?|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|[Dd]ec(?:ember)?|JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC)";
+
+const STATES: &str = "(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming)";
+
+const STREET_SUFFIX: &str = r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Loop|Pike|Row|Alley|Crescent|Cres)";
+
+/// The patterns, in priority order, with their shapes.
+fn patterns() -> Vec<(Shape, String)> {
+    let b = r"(?-u:\b)";
+    let ext = r"(?:\s*(?:x|ext\.?|extension)\s*[0-9]{1,5})?";
+    // Capitalised words: ASCII and Latin-1 letters. Full Unicode classes make
+    // the lazy DFA an order of magnitude slower for little gain here.
+    let cap = r"[A-Z][a-zß-öø-ÿ]+";
+    let word = format!(r"(?:Ma?c[A-Z][a-z]+|[A-Z]['’][A-Z][a-zß-öø-ÿ]+|{cap})(?:-{cap})?");
+    vec![
+        (Shape::Email, format!(r"{b}[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}{b}")),
+        (Shape::Url, r"(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)[^\s<>\x22'\[\]{}|\\^`]+".to_string()),
+        (Shape::Ipv4, format!(r"{b}[0-9]{{1,3}}\.[0-9]{{1,3}}\.[0-9]{{1,3}}\.[0-9]{{1,3}}{b}")),
+        (Shape::DateIso, format!(r"{b}(?:19|20)[0-9]{{2}}-[0-9]{{1,2}}-[0-9]{{1,2}}{b}")),
+        (Shape::Ssn, format!(r"{b}[0-9]{{3}}(?:-[0-9]{{2}}-|\x20[0-9]{{2}}\x20)[0-9]{{4}}{b}")),
+        (
+            Shape::Phone,
+            format!(r"(?:\+?1[\s.\-]?)?(?:\([0-9]{{3}}\)\s?|{b}[0-9]{{3}}[\s.\-])[0-9]{{3}}[\s.\-][0-9]{{4}}{b}{ext}"),
+        ),
+        (Shape::CardGrouped, format!(r"{b}[0-9]{{4}}[\x20\-][0-9]{{4,6}}[\x20\-][0-9]{{4,5}}(?:[\x20\-][0-9]{{1,4}})?{b}")),
+        (Shape::DateNumeric, format!(r"{b}[0-9]{{1,2}}(?:/[0-9]{{1,2}}/|-[0-9]{{1,2}}-|\.[0-9]{{1,2}}\.)(?:[0-9]{{4}}|[0-9]{{2}}){b}")),
+        (
+            Shape::DateMonthFirst,
+            format!(r"{b}{MONTH}\.?\s+[0-9]{{1,2}}(?:st|nd|rd|th)?{b}(?:,?\s+(?:[0-9]{{4}}|'[0-9]{{2}}){b})?"),
+        ),
+        (
+            Shape::DateDayFirst,
+            format!(r"{b}[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}{b}\.?(?:,?\s+[0-9]{{4}}{b})?"),
+        ),
+        (
+            Shape::Age,
+            format!(r"{b}[0-9]{{2,3}}(?:\s*-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|\s*(?:y/o|yo|y\.o\.)){b}"),
+        ),
+        (Shape::AgeLabelled, format!(r"{b}(?:[Aa]ged?|AGE)\s*:?\s*[0-9]{{2,3}}{b}")),
+        (
+            Shape::Street,
+            format!(
+                r"{b}[0-9]{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:[0-9]{{1,3}}(?:st|nd|rd|th)|{cap})\s+){{1,3}}{STREET_SUFFIX}{b}\.?(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*#?[A-Za-z0-9\-]+)?"
+            ),
+        ),
+        (Shape::PoBox, format!(r"{b}(?:[Pp]\.?\s?[Oo]\.?\s*[Bb]ox|POB)\s+[0-9]+{b}")),
+        (
+            Shape::CityState,
+            format!(r"{cap}(?:[\x20\-]{cap}){{0,2}},\s*{STATES}{b}(?:\s+[0-9]{{5}}(?:-[0-9]{{4}})?{b})?"),
+        ),
+        (Shape::Mbi, format!(r"{b}[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{{2}}[0-9]{{2}}{b}")),
+        (Shape::Dea, format!(r"{b}[A-Z][A-Z9][0-9]{{7}}{b}")),
+        (Shape::Vin, format!(r"{b}[A-HJ-NPR-Z0-9]{{17}}{b}")),
+        (Shape::Icd10, format!(r"{b}[A-TV-Za-tv-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{{1,4}})?{b}")),
+        (
+            Shape::AlnumId,
+            format!(r"{b}(?:[A-Za-z]{{1,6}}-?[0-9][A-Za-z0-9]*|[0-9]+[A-Za-z][A-Za-z0-9]*)(?:-[A-Za-z0-9]+)*{b}"),
+        ),
+        // Short numbers are not identifiers on their own and are too common
+        // to tokenise: four digits or more, or digit groups with hyphens.
+        (Shape::Number, format!(r"{b}(?:[0-9]{{4,}}(?:-[0-9]+)*|[0-9]+(?:-[0-9]+)+){b}")),
+        // Names: a title and capitalised words, or a run of two to four
+        // capitalised words joined by spaces, commas or middle initials.
+        // Single capitalised words (every sentence start) are not tokens.
+        (Shape::Names, format!(r"{b}(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof)\.?(?:\x20{word}){{1,3}}")),
+        (Shape::Names, format!(r"{word}(?:(?:\x20|,\x20|\.\x20|\x20[A-Z]\.?\x20){word}){{1,3}}")),
+    ]
+}
+
+pub(crate) struct Lexer {
+    regex: Regex,
+    shapes: Vec<Shape>,
+}
+
+/// One token: its shape and byte range.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Token {
+    pub shape: Shape,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Lexer {
+    fn build() -> Lexer {
+        let pats = patterns();
+        let shapes = pats.iter().map(|(s, _)| *s).collect();
+        let srcs: Vec<&str> = pats.iter().map(|(_, p)| p.as_str()).collect();
+        // The patterns are fixed at compile time and covered by tests, so a
+        // build failure is a programming error, not an input error.
+        // A larger lazy-DFA cache than the default: with this many patterns
+        // the default thrashes and the search falls back to slower engines.
+        let regex = Regex::builder()
+            .configure(Regex::config().hybrid_cache_capacity(16 << 20))
+            .build_many(&srcs)
+            .expect("built-in lexer patterns compile");
+        Lexer { regex, shapes }
+    }
+
+    /// Calls `f` for every token in `text`, left to right, non-overlapping.
+    pub(crate) fn tokens(&self, text: &str, mut f: impl FnMut(Token)) {
+        for m in self.regex.find_iter(text) {
+            f(Token { shape: self.shapes[m.pattern().as_usize()], start: m.start(), end: m.end() });
+        }
+    }
+}
+
+/// The shared lexer, compiled once.
+pub(crate) fn lexer() -> &'static Lexer {
+    static LEXER: OnceLock<Lexer> = OnceLock::new();
+    LEXER.get_or_init(Lexer::build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shapes(text: &str) -> Vec<(Shape, &str)> {
+        let mut v = Vec::new();
+        lexer().tokens(text, |t| v.push((t.shape, &text[t.start..t.end])));
+        v
+    }
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, Shape, &str)] = &[
+            ("mail jo.doe@clinic.org now", Shape::Email, "jo.doe@clinic.org"),
+            ("see https://portal.example.com/p?id=4 ok", Shape::Url, "https://portal.example.com/p?id=4"),
+            ("host 10.2.3.4 up", Shape::Ipv4, "10.2.3.4"),
+            ("on 1961-03-04.", Shape::DateIso, "1961-03-04"),
+            ("ssn 123-45-6789 x", Shape::Ssn, "123-45-6789"),
+            ("call (617) 555-0123 x12", Shape::Phone, "(617) 555-0123 x12"),
+            ("call 617.555.0123", Shape::Phone, "617.555.0123"),
+            ("call 1-800-555-0199", Shape::Phone, "1-800-555-0199"),
+            ("card 4111 1111 1111 1111", Shape::CardGrouped, "4111 1111 1111 1111"),
+            ("dob 03/04/1961", Shape::DateNumeric, "03/04/1961"),
+            ("dob 3-4-61", Shape::DateNumeric, "3-4-61"),
+            ("born March 4th 1961", Shape::DateMonthFirst, "March 4th 1961"),
+            ("born Mar. 4, 1961", Shape::DateMonthFirst, "Mar. 4, 1961"),
+            ("born 4 Mar 1961", Shape::DateDayFirst, "4 Mar 1961"),
+            ("a 93-year-old woman", Shape::Age, "93-year-old"),
+            ("pt 92 y/o", Shape::Age, "92 y/o"),
+            ("aged 91", Shape::AgeLabelled, "aged 91"),
+            ("at 1200 West Elm Street, Apt 4B today", Shape::Street, "1200 West Elm Street, Apt 4B"),
+            ("PO Box 112 x", Shape::PoBox, "PO Box 112"),
+            ("in Boston, MA 02139 now", Shape::CityState, "Boston, MA 02139"),
+            ("mbi 1EG4-TE5-MK73", Shape::Mbi, "1EG4-TE5-MK73"),
+            ("dea AB1234563", Shape::Dea, "AB1234563"),
+            ("vin 1M8GDM9AXKP042788", Shape::Vin, "1M8GDM9AXKP042788"),
+            ("dx E11.9", Shape::Icd10, "E11.9"),
+            ("member W123456789", Shape::AlnumId, "W123456789"),
+            ("npi 1234567893", Shape::Number, "1234567893"),
+            ("Dr Sean O'Brien", Shape::Names, "Dr Sean O'Brien"),
+            ("met Mary McDonald today", Shape::Names, "Mary McDonald"),
+            ("Thanks, John Smith", Shape::Names, "Thanks, John Smith"),
+            ("to Dr. Lopez.", Shape::Names, "Dr. Lopez"),
+            ("Pt José Garcia", Shape::Names, "Pt José Garcia"),
+        ];
+        for (text, shape, want) in cases {
+            let got = shapes(text);
+            assert!(got.contains(&(*shape, *want)), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn near_misses() {
+        assert!(!shapes("version 1.2.3").iter().any(|(s, _)| *s == Shape::Ipv4));
+        assert!(!shapes("ABC123-45-6789").iter().any(|(s, _)| *s == Shape::Ssn));
+        assert!(!shapes("ratio 1/2").iter().any(|(s, _)| *s == Shape::DateNumeric));
+    }
+}

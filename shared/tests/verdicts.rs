@@ -1,0 +1,74 @@
+//! Message-level verdicts on small synthetic messages: what makes PHI, what
+//! does not, and the subject judged on its own.
+
+use sealpost_policy::{assess, Action, Category, Policy, Verdict};
+
+fn verdict(subject: Option<&str>, body: &str) -> Verdict {
+    assess(subject, body, &Policy::default()).verdict
+}
+
+#[test]
+fn identifier_with_health_information_is_phi() {
+    let cases = [
+        "Pt Maria Lopez, DOB 03/04/1961, seen for type 2 diabetes. A1C 9.2.",
+        "Please refill lisinopril 10 mg for John Carter (DOB 4 Mar 1961).",
+        "Mr. Robert Nguyen was admitted 11/02/2024 with pneumonia; discharged 11/06/2024.",
+        "Claim for member W88812345: CPT 99214, dx E11.9.",
+        "My daughter Emily Clark has asthma and needs her inhaler refilled, her date of birth is 05/12/2015.",
+    ];
+    for body in cases {
+        assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
+fn strong_medical_identifier_alone_is_phi() {
+    for body in ["Please pull the chart, MRN 00482913.", "Medicare # 1EG4-TE5-MK73 on file", "Member ID: XJH123456789"] {
+        assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
+fn business_mail_with_names_and_numbers_is_clean() {
+    let cases = [
+        "Hi John, the Q3 numbers are attached. Call me at (713) 555-0142. Thanks, Sarah Miller",
+        "Meeting moved to 03/04/2024 at 1200 Smith Street, Houston, TX 77002. Regards, Mark Taylor",
+        "Invoice # 44821 for 500 boxes of nitrile gloves, PO # 99812. Ship to 200 Main Street, Springfield, IL 62704.",
+        "Join our free webinar on diabetes care trends for clinic managers on March 4, 2025. Register at https://events.example.com.",
+    ];
+    for body in cases {
+        assert_eq!(verdict(None, body), Verdict::Clean, "{body}");
+    }
+}
+
+#[test]
+fn subject_is_judged_on_its_own() {
+    let a = assess(Some("Lab results for Maria Lopez - A1C 9.2"), "See attached.", &Policy::default());
+    assert_eq!(a.subject_verdict, Verdict::Phi);
+    assert_eq!(a.verdict, Verdict::Phi);
+    assert!(a.findings.iter().any(|f| f.category == Category::Name && f.part == sealpost_policy::Part::Subject));
+    let b = assess(Some("Q3 planning"), "See attached.", &Policy::default());
+    assert_eq!(b.subject_verdict, Verdict::Clean);
+}
+
+#[test]
+fn strictest_policy_blocks_phi_subjects() {
+    let a = assess(Some("RE: John Carter DOB 03/04/1961 MRI"), "ok", &Policy::strictest());
+    assert_eq!(a.action, Action::Block);
+}
+
+#[test]
+fn allow_listed_terms_are_not_findings() {
+    let policy = Policy::from_toml("[allow]\nterms = [\"(617) 555-0100\"]\ninternal_domains = [\"riverside-fm.example\"]").unwrap();
+    let a = assess(None, "Call us at (617) 555-0100 or write to frontdesk@riverside-fm.example", &policy);
+    assert!(a.findings.iter().all(|f| f.category != Category::Phone && f.category != Category::Email), "{:?}", a.findings);
+}
+
+#[test]
+fn every_finding_has_an_explanation() {
+    let a = assess(Some("Referral"), "Pt Maria Lopez, DOB 03/04/1961, MRN 00482913, SSN 123-45-6789, dx E11.9, CPT 99214, metformin 500 mg.", &Policy::default());
+    assert!(a.findings.len() >= 7);
+    for f in &a.findings {
+        assert!(f.explanation().len() > 10);
+    }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian 12 machine, as root.
+# Idempotent: installs only what is missing and prints nothing when all is
+# present. Needs a rustup-managed Rust toolchain (stable, 1.85 or newer).
+#
+# Later issues add their needs to APT_PACKAGES (postfix, dovecot-imapd,
+# gnupg, chromium, ...).
+set -euo pipefail
+
+# Debian packages the tests use. g++ builds libFuzzer for cargo-fuzz.
+APT_PACKAGES=(gzip g++)
+
+# cargo-fuzz, pinned to a release that builds on stable Rust.
+CARGO_FUZZ_VERSION=0.13.2
+
+say() { printf 'setup: %s\n' "$*"; }
+
+if [ -d "$HOME/.cargo/bin" ]; then
+    case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
+fi
+
+# --- Debian packages (apt-get update once, only if something is missing) ---
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$pkg")
+    fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Rust toolchain ---
+if ! command -v rustup >/dev/null 2>&1 || ! command -v cargo >/dev/null 2>&1; then
+    say "rustup and cargo are required (a rustup-managed stable toolchain); install them first" >&2
+    exit 1
+fi
+
+if ! rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
+    say "adding target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown >/dev/null
+fi
+
+for comp in clippy rustfmt; do
+    # `cargo clippy` / `cargo fmt` fail when the component is not installed.
+    sub=$([ "$comp" = rustfmt ] && echo fmt || echo clippy)
+    if ! cargo "$sub" --version >/dev/null 2>&1; then
+        say "adding component $comp"
+        rustup component add "$comp" >/dev/null
+    fi
+done
+
+# --- cargo-fuzz (runs on stable with RUSTC_BOOTSTRAP=1, see tests/all.sh) ---
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (a few minutes)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --quiet
+fi
