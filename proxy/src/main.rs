@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "sealpost", version, about = "Keeps protected health information out of plaintext email")]
+#[command(
+    name = "sealpost",
+    version,
+    about = "Keeps protected health information out of plaintext email"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -19,9 +19,15 @@ use sealpost_policy::{assess, message_text, IncrementalScan, Part, Policy};
 fn corpus() -> Vec<(Option<String>, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in [root.join("testdata/labelled"), root.join("../../shared/data/enron-dev")] {
+    for dir in [
+        root.join("testdata/labelled"),
+        root.join("../../shared/data/enron-dev"),
+    ] {
         let Ok(rd) = fs::read_dir(&dir) else { continue };
-        let mut paths: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "eml")).collect();
+        let mut paths: Vec<_> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
         paths.sort();
         for p in paths {
             if let Ok(m) = message_text(&fs::read(&p).unwrap(), "X-Sealpost-Secure") {
@@ -54,7 +60,10 @@ fn clinical_body(size: usize) -> String {
 fn throughput(c: &mut Criterion) {
     let policy = Policy::default();
     let corpus = corpus();
-    let bytes: usize = corpus.iter().map(|(s, b)| s.as_ref().map_or(0, String::len) + b.len()).sum();
+    let bytes: usize = corpus
+        .iter()
+        .map(|(s, b)| s.as_ref().map_or(0, String::len) + b.len())
+        .sum();
     let mut g = c.benchmark_group("throughput");
     g.throughput(Throughput::Bytes(bytes as u64));
     g.sample_size(10);
@@ -88,7 +97,9 @@ fn incremental(c: &mut Criterion) {
             black_box(inc.assess(Some("Follow-up"), &policy, None));
         })
     });
-    g.bench_function("full_20KB", |b| b.iter(|| black_box(assess(Some("Follow-up"), &body, &policy))));
+    g.bench_function("full_20KB", |b| {
+        b.iter(|| black_box(assess(Some("Follow-up"), &body, &policy)))
+    });
     g.finish();
 }
 

@@ -201,7 +201,9 @@ impl std::fmt::Display for Category {
 }
 
 /// Which part of a message a finding is in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Part {
     /// The Subject header (decoded, unfolded).

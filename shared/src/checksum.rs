@@ -93,14 +93,15 @@ pub fn npi(s: &str) -> bool {
 /// digit equals the last digit of (d1+d3+d5) + 2·(d2+d4+d6).
 pub fn dea(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() != 9 || !b[0].is_ascii_uppercase() || !(b[1].is_ascii_uppercase() || b[1] == b'9')
-    {
+    if b.len() != 9 || !b[0].is_ascii_uppercase() || !(b[1].is_ascii_uppercase() || b[1] == b'9') {
         return false;
     }
     if !b"ABCDEFGHJKLMPRSTUX".contains(&b[0]) {
         return false;
     }
-    let Some(d) = digits(&s[2..]) else { return false };
+    let Some(d) = digits(&s[2..]) else {
+        return false;
+    };
     if d.len() != 7 {
         return false;
     }
@@ -213,10 +214,22 @@ mod tests {
 
     #[test]
     fn luhn_cards() {
-        for ok in ["4111 1111 1111 1111", "5500-0000-0000-0004", "340000000000009", "6011000000000004", "2223003122003222"] {
+        for ok in [
+            "4111 1111 1111 1111",
+            "5500-0000-0000-0004",
+            "340000000000009",
+            "6011000000000004",
+            "2223003122003222",
+        ] {
             assert!(credit_card(ok), "{ok}");
         }
-        for bad in ["4111 1111 1111 1112", "1234567812345678", "4111", "0000000000000000", "41111111111111111111"] {
+        for bad in [
+            "4111 1111 1111 1112",
+            "1234567812345678",
+            "4111",
+            "0000000000000000",
+            "41111111111111111111",
+        ] {
             assert!(!credit_card(bad), "{bad}");
         }
     }
@@ -226,7 +239,15 @@ mod tests {
         assert!(ssn("123-45-6789"));
         assert!(ssn("123 45 6789"));
         assert!(ssn("078051121"));
-        for bad in ["000-12-3456", "666-12-3456", "912-12-3456", "123-00-4567", "123-45-0000", "12-345-6789", "123-45-678"] {
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "912-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+            "12-345-6789",
+            "123-45-678",
+        ] {
             assert!(!ssn(bad), "{bad}");
         }
     }
@@ -253,7 +274,7 @@ mod tests {
     #[test]
     fn vin_check_digit() {
         assert!(vin("1M8GDM9AXKP042788"));
-        assert!(vin("11111111111111111") == false); // no letters
+        assert!(!vin("11111111111111111")); // no letters
         assert!(!vin("1M8GDM9A1KP042788"));
         assert!(!vin("1M8GDM9AXKP04278"));
         assert!(!vin("1M8GDM9AXKP04278O"));
@@ -266,7 +287,7 @@ mod tests {
         assert!(!mbi("0EG4TE5MK73")); // position 1 may not be 0
         assert!(!mbi("1SG4TE5MK73")); // S excluded
         assert!(!mbi("1EG4TE5MK7")); // too short
-        assert!(!mbi("1E44TE5MK73") == false); // position 3 may be a digit
+        assert!(mbi("1E44TE5MK73")); // position 3 may be a digit
         assert!(!mbi("1EGATE5MK73")); // position 4 must be a digit
     }
 

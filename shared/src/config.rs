@@ -140,7 +140,11 @@ impl Default for PolicyConfig {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { possible: 0.3, phi: 0.5, min_confidence: 0.5 }
+        Thresholds {
+            possible: 0.3,
+            phi: 0.5,
+            min_confidence: 0.5,
+        }
     }
 }
 
@@ -161,9 +165,14 @@ impl Default for Override {
         Override {
             allowed: true,
             require_justification: true,
-            justifications: ["patient-requested", "not-phi", "recipient-cannot-decrypt", "other"]
-                .map(String::from)
-                .to_vec(),
+            justifications: [
+                "patient-requested",
+                "not-phi",
+                "recipient-cannot-decrypt",
+                "other",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -218,15 +227,18 @@ impl Policy {
     /// Parses a TOML policy document.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
         let de = toml::Deserializer::new(text);
-        let cfg: PolicyConfig = serde_path_to_error::deserialize(de).map_err(|e| schema_error(e.path().to_string(), e.inner().message().to_string()))?;
+        let cfg: PolicyConfig = serde_path_to_error::deserialize(de)
+            .map_err(|e| schema_error(e.path().to_string(), e.inner().message().to_string()))?;
         Policy::try_from(cfg)
     }
 
     /// Parses a JSON policy document (the extension's managed storage).
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let cfg: PolicyConfig = serde_path_to_error::deserialize(&mut de).map_err(|e| schema_error(e.path().to_string(), e.inner().to_string()))?;
-        de.end().map_err(|e| schema_error(".".into(), e.to_string()))?;
+        let cfg: PolicyConfig = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| schema_error(e.path().to_string(), e.inner().to_string()))?;
+        de.end()
+            .map_err(|e| schema_error(".".into(), e.to_string()))?;
         Policy::try_from(cfg)
     }
 
@@ -235,7 +247,11 @@ impl Policy {
     /// PHI is encrypted, PHI in a subject is blocked, nothing can be overridden.
     pub fn strictest() -> Policy {
         let cfg = PolicyConfig {
-            thresholds: Thresholds { possible: 0.25, phi: 0.45, min_confidence: 0.4 },
+            thresholds: Thresholds {
+                possible: 0.25,
+                phi: 0.45,
+                min_confidence: 0.4,
+            },
             actions: Actions {
                 clean: Action::Allow,
                 possible: Action::Encrypt,
@@ -243,7 +259,11 @@ impl Policy {
                 subject_phi: Action::Block,
                 encrypt_unavailable: Action::Block,
             },
-            override_: Override { allowed: false, require_justification: true, justifications: vec![] },
+            override_: Override {
+                allowed: false,
+                require_justification: true,
+                justifications: vec![],
+            },
             ..PolicyConfig::default()
         };
         Policy::try_from(cfg).expect("strictest policy is valid")
@@ -263,13 +283,15 @@ impl Policy {
     pub fn allowed_term(&self, text: &str) -> bool {
         !self.allow_terms.is_empty() && {
             let t = text.trim().to_lowercase();
-            self.allow_terms.iter().any(|a| *a == t)
+            self.allow_terms.contains(&t)
         }
     }
 
     /// Whether an email address belongs to an internal domain.
     pub fn is_internal(&self, address: &str) -> bool {
-        let Some((_, domain)) = address.rsplit_once('@') else { return false };
+        let Some((_, domain)) = address.rsplit_once('@') else {
+            return false;
+        };
         let domain = domain.trim_end_matches('>').to_ascii_lowercase();
         self.config.allow.internal_domains.iter().any(|d| {
             let d = d.to_ascii_lowercase();
@@ -295,11 +317,17 @@ impl Policy {
 
 fn schema_error(path: String, message: String) -> PolicyError {
     let message = message.lines().next().unwrap_or("").trim().to_string();
-    PolicyError::Schema { key: if path.is_empty() { ".".into() } else { path }, message }
+    PolicyError::Schema {
+        key: if path.is_empty() { ".".into() } else { path },
+        message,
+    }
 }
 
 fn invalid(key: &str, message: impl Into<String>) -> PolicyError {
-    PolicyError::Invalid { key: key.into(), message: message.into() }
+    PolicyError::Invalid {
+        key: key.into(),
+        message: message.into(),
+    }
 }
 
 impl TryFrom<PolicyConfig> for Policy {
@@ -307,44 +335,98 @@ impl TryFrom<PolicyConfig> for Policy {
 
     fn try_from(cfg: PolicyConfig) -> Result<Policy, PolicyError> {
         if cfg.version != 1 {
-            return Err(invalid("version", format!("unsupported version {} (this build reads version 1)", cfg.version)));
+            return Err(invalid(
+                "version",
+                format!(
+                    "unsupported version {} (this build reads version 1)",
+                    cfg.version
+                ),
+            ));
         }
         let t = cfg.thresholds;
-        for (key, v) in [("thresholds.possible", t.possible), ("thresholds.phi", t.phi), ("thresholds.min_confidence", t.min_confidence)] {
+        for (key, v) in [
+            ("thresholds.possible", t.possible),
+            ("thresholds.phi", t.phi),
+            ("thresholds.min_confidence", t.min_confidence),
+        ] {
             if !(0.0..=1.0).contains(&v) || v.is_nan() {
                 return Err(invalid(key, format!("must be between 0 and 1, got {v}")));
             }
         }
         if t.possible > t.phi {
-            return Err(invalid("thresholds.possible", "must not be greater than thresholds.phi"));
+            return Err(invalid(
+                "thresholds.possible",
+                "must not be greater than thresholds.phi",
+            ));
         }
-        if !matches!(cfg.actions.encrypt_unavailable, Action::Block | Action::Warn) {
-            return Err(invalid("actions.encrypt_unavailable", "must be \"block\" or \"warn\""));
+        if !matches!(
+            cfg.actions.encrypt_unavailable,
+            Action::Block | Action::Warn
+        ) {
+            return Err(invalid(
+                "actions.encrypt_unavailable",
+                "must be \"block\" or \"warn\"",
+            ));
         }
-        if cfg.override_.allowed && cfg.override_.require_justification && cfg.override_.justifications.is_empty() {
-            return Err(invalid("override.justifications", "must list at least one code when justifications are required"));
+        if cfg.override_.allowed
+            && cfg.override_.require_justification
+            && cfg.override_.justifications.is_empty()
+        {
+            return Err(invalid(
+                "override.justifications",
+                "must list at least one code when justifications are required",
+            ));
         }
-        for (key, tags) in [("toggles.secure_tags", &cfg.toggles.secure_tags), ("toggles.nosecure_tags", &cfg.toggles.nosecure_tags)] {
+        for (key, tags) in [
+            ("toggles.secure_tags", &cfg.toggles.secure_tags),
+            ("toggles.nosecure_tags", &cfg.toggles.nosecure_tags),
+        ] {
             if let Some(bad) = tags.iter().find(|t| t.trim().is_empty()) {
                 return Err(invalid(key, format!("empty tag {bad:?}")));
             }
         }
-        if let Some(t) = cfg.toggles.secure_tags.iter().find(|t| cfg.toggles.nosecure_tags.iter().any(|n| n.eq_ignore_ascii_case(t))) {
-            return Err(invalid("toggles.nosecure_tags", format!("{t:?} is also a secure tag")));
+        if let Some(t) = cfg.toggles.secure_tags.iter().find(|t| {
+            cfg.toggles
+                .nosecure_tags
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(t))
+        }) {
+            return Err(invalid(
+                "toggles.nosecure_tags",
+                format!("{t:?} is also a secure tag"),
+            ));
         }
         let h = &cfg.toggles.header;
         if h.is_empty() || !h.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
             return Err(invalid("toggles.header", "must be a header field name"));
         }
-        if let Some(d) = cfg.allow.internal_domains.iter().find(|d| d.is_empty() || d.contains('@') || d.contains(char::is_whitespace)) {
-            return Err(invalid("allow.internal_domains", format!("{d:?} is not a domain name")));
+        if let Some(d) = cfg
+            .allow
+            .internal_domains
+            .iter()
+            .find(|d| d.is_empty() || d.contains('@') || d.contains(char::is_whitespace))
+        {
+            return Err(invalid(
+                "allow.internal_domains",
+                format!("{d:?} is not a domain name"),
+            ));
         }
         let mut counted = [false; ALL_CATEGORIES.len()];
         for c in &cfg.categories {
             counted[*c as usize] = true;
         }
-        let allow_terms = cfg.allow.terms.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
-        Ok(Policy { config: cfg, counted, allow_terms })
+        let allow_terms = cfg
+            .allow
+            .terms
+            .iter()
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+        Ok(Policy {
+            config: cfg,
+            counted,
+            allow_terms,
+        })
     }
 }
 
@@ -396,7 +478,9 @@ internal_domains = ["riverside-clinic.org"]
         assert_eq!(a, b);
         assert!(a.counts(Category::Ssn) && !a.counts(Category::Phone));
         assert!(a.allowed_term("riverside family clinic "));
-        assert!(a.is_internal("x@riverside-clinic.org") && a.is_internal("x@mail.riverside-clinic.org"));
+        assert!(
+            a.is_internal("x@riverside-clinic.org") && a.is_internal("x@mail.riverside-clinic.org")
+        );
         assert!(!a.is_internal("x@evil-riverside-clinic.org"));
     }
 
@@ -413,9 +497,15 @@ internal_domains = ["riverside-clinic.org"]
             ("[actions]\nphi = \"encrypted\"", "actions.phi"),
             ("categories = [\"nme\"]", "categories"),
             ("[thresholds]\nphi = 1.5", "thresholds.phi"),
-            ("[thresholds]\npossible = 0.9\nphi = 0.5", "thresholds.possible"),
+            (
+                "[thresholds]\npossible = 0.9\nphi = 0.5",
+                "thresholds.possible",
+            ),
             ("[toggles]\nsecure_tags = [\"\"]", "toggles.secure_tags"),
-            ("[actions]\nencrypt_unavailable = \"allow\"", "actions.encrypt_unavailable"),
+            (
+                "[actions]\nencrypt_unavailable = \"allow\"",
+                "actions.encrypt_unavailable",
+            ),
             ("colour = 1", "colour"),
             ("version = 2", "version"),
         ];
@@ -427,7 +517,10 @@ internal_domains = ["riverside-clinic.org"]
         let err = Policy::from_json(r#"{"thresholds": {"phi": "high"}}"#).unwrap_err();
         assert!(err.to_string().contains("thresholds.phi"), "{err}");
         let err = Policy::from_json(r#"{"allow": {"domains": []}}"#).unwrap_err();
-        assert!(err.to_string().contains("allow") && err.to_string().contains("domains"), "{err}");
+        assert!(
+            err.to_string().contains("allow") && err.to_string().contains("domains"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -47,9 +47,23 @@ struct Ctx<'t> {
 }
 
 impl Ctx<'_> {
-    fn push(&mut self, category: Category, start: usize, end: usize, confidence: f32, reason: Reason) {
+    fn push(
+        &mut self,
+        category: Category,
+        start: usize,
+        end: usize,
+        confidence: f32,
+        reason: Reason,
+    ) {
         if start < end {
-            self.out.push(Finding { part: self.part, category, start, end, confidence, reason });
+            self.out.push(Finding {
+                part: self.part,
+                category,
+                start,
+                end,
+                confidence,
+                reason,
+            });
         }
     }
 
@@ -63,7 +77,13 @@ impl Ctx<'_> {
         let label = h.term.label?;
         let loose = matches!(
             label,
-            Label::Cpt | Label::Icd | Label::Dob | Label::Death | Label::Service | Label::Admission | Label::Discharge
+            Label::Cpt
+                | Label::Icd
+                | Label::Dob
+                | Label::Death
+                | Label::Service
+                | Label::Admission
+                | Label::Discharge
         );
         if separators_only(gap, 12) || (loose && short_words(gap, 28)) {
             Some(label)
@@ -87,8 +107,19 @@ fn separators_only(gap: &str, max: usize) -> bool {
     gap.len() <= max
         && gap.matches('\n').count() <= 1
         && gap
-            .split(|c: char| matches!(c, ' ' | '\t' | ':' | '#' | '.' | '=' | '-' | '(' | ')' | '\r' | '\n'))
-            .all(|w| w.is_empty() || matches!(w.to_ascii_lowercase().as_str(), "no" | "number" | "num" | "nbr" | "id"))
+            .split(|c: char| {
+                matches!(
+                    c,
+                    ' ' | '\t' | ':' | '#' | '.' | '=' | '-' | '(' | ')' | '\r' | '\n'
+                )
+            })
+            .all(|w| {
+                w.is_empty()
+                    || matches!(
+                        w.to_ascii_lowercase().as_str(),
+                        "no" | "number" | "num" | "nbr" | "id"
+                    )
+            })
 }
 
 /// Separators plus a few short connecting words ("is", "on", "of", "no.").
@@ -102,9 +133,33 @@ fn short_words(gap: &str, max: usize) -> bool {
                 w.len() <= 8
                     && matches!(
                         w.to_ascii_lowercase().as_str(),
-                        "is" | "on" | "of" | "was" | "no" | "number" | "num" | "id" | "date" | "the" | "code"
-                            | "codes" | "billed" | "for" | "at" | "as" | "listed" | "primary" | "secondary" | "and"
-                            | "were" | "are" | "used" | "submitted" | "in" | "her" | "his" | "dated"
+                        "is" | "on"
+                            | "of"
+                            | "was"
+                            | "no"
+                            | "number"
+                            | "num"
+                            | "id"
+                            | "date"
+                            | "the"
+                            | "code"
+                            | "codes"
+                            | "billed"
+                            | "for"
+                            | "at"
+                            | "as"
+                            | "listed"
+                            | "primary"
+                            | "secondary"
+                            | "and"
+                            | "were"
+                            | "are"
+                            | "used"
+                            | "submitted"
+                            | "in"
+                            | "her"
+                            | "his"
+                            | "dated"
                     )
             })
 }
@@ -124,11 +179,17 @@ impl std::ops::Deref for Digits {
 }
 
 fn digits_of(s: &str) -> Digits {
-    let mut d = Digits { buf: [0; 24], len: 0 };
+    let mut d = Digits {
+        buf: [0; 24],
+        len: 0,
+    };
     for b in s.bytes().filter(u8::is_ascii_digit) {
         if d.len == d.buf.len() {
             // Longer than any identifier: nothing to judge.
-            return Digits { buf: [0; 24], len: 0 };
+            return Digits {
+                buf: [0; 24],
+                len: 0,
+            };
         }
         d.buf[d.len] = b - b'0';
         d.len += 1;
@@ -159,7 +220,13 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
             titles.push(h);
         }
     });
-    let mut ctx = Ctx { text, part, labels, titles, out: Vec::new() };
+    let mut ctx = Ctx {
+        text,
+        part,
+        labels,
+        titles,
+        out: Vec::new(),
+    };
     for h in &health {
         health_finding(&mut ctx, h);
     }
@@ -187,13 +254,19 @@ fn split_words(text: &str, run: Token, out: &mut Vec<Token>) {
         let start = run.start + at;
         at += piece.len() + 1;
         if piece.chars().count() >= 2 && piece.starts_with(|c: char| c.is_ascii_uppercase()) {
-            out.push(Token { shape: Shape::Names, start, end: start + piece.len() });
+            out.push(Token {
+                shape: Shape::Names,
+                start,
+                end: start + piece.len(),
+            });
         }
     }
 }
 
 fn health_finding(ctx: &mut Ctx, h: &Hit) {
-    let Some((cat, conf)) = h.term.health else { return };
+    let Some((cat, conf)) = h.term.health else {
+        return;
+    };
     let after = &ctx.text[h.end..];
     let (conf, reason, end) = match cat {
         Category::Medication => match dose_after(after) {
@@ -206,7 +279,15 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
             None => (conf, Reason::Lab, h.end),
         },
         Category::Procedure => (conf, Reason::Procedure, h.end),
-        _ => (conf, if h.term.case == crate::lexicon::Case::Exact { Reason::ConditionAbbrev } else { Reason::Condition }, h.end),
+        _ => (
+            conf,
+            if h.term.case == crate::lexicon::Case::Exact {
+                Reason::ConditionAbbrev
+            } else {
+                Reason::Condition
+            },
+            h.end,
+        ),
     };
     let reason = if h.term.case == crate::lexicon::Case::Exact && cat != Category::Medication {
         Reason::ConditionAbbrev
@@ -238,7 +319,11 @@ fn dose_after(s: &str) -> Option<usize> {
         i += 1;
     }
     let unit = s[unit_start..i].to_ascii_lowercase();
-    let units = ["mg", "mcg", "g", "ml", "unit", "units", "iu", "%", "mg/ml", "tab", "tabs", "tablet", "tablets", "cap", "caps", "capsule", "capsules", "mg/dl", "meq", "puffs", "puff", "drops", "u"];
+    let units = [
+        "mg", "mcg", "g", "ml", "unit", "units", "iu", "%", "mg/ml", "tab", "tabs", "tablet",
+        "tablets", "cap", "caps", "capsule", "capsules", "mg/dl", "meq", "puffs", "puff", "drops",
+        "u",
+    ];
     units.contains(&unit.as_str()).then_some(i)
 }
 
@@ -271,9 +356,20 @@ fn value_after(s: &str) -> Option<usize> {
 /// Whether the letter at `i` belongs to one of the words allowed between a
 /// lab name and its value ("was", "is", "of", "at", "level").
 fn in_small_word(s: &str, i: usize) -> bool {
-    let start = s[..i].rfind(|c: char| !c.is_ascii_alphabetic()).map_or(0, |p| p + 1);
-    let end = s[i..].find(|c: char| !c.is_ascii_alphabetic()).map_or(s.len(), |p| i + p);
-    matches!(s[start..end].to_ascii_lowercase().as_str(), "was" | "is" | "of" | "at" | "level" | "result" | "now" | "up" | "down" | "to")
+    // Byte search: a multi-byte neighbour (é) must not put `start` inside a char.
+    let b = s.as_bytes();
+    let start = b[..i]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(0, |p| p + 1);
+    let end = b[i..]
+        .iter()
+        .position(|c| !c.is_ascii_alphabetic())
+        .map_or(b.len(), |p| i + p);
+    matches!(
+        s[start..end].to_ascii_lowercase().as_str(),
+        "was" | "is" | "of" | "at" | "level" | "result" | "now" | "up" | "down" | "to"
+    )
 }
 
 fn classify(ctx: &mut Ctx, t: Token) {
@@ -285,11 +381,18 @@ fn classify(ctx: &mut Ctx, t: Token) {
         Shape::Email => ctx.push(Category::Email, start, end, 0.95, Reason::Email),
         Shape::Url => {
             let trimmed = s.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
-            ctx.push(Category::Url, start, start + trimmed.len(), 0.8, Reason::Url);
+            ctx.push(
+                Category::Url,
+                start,
+                start + trimmed.len(),
+                0.8,
+                Reason::Url,
+            );
         }
         Shape::Ipv4 => {
             let before = text[..start].trim_end().to_ascii_lowercase();
-            let versiony = before.ends_with("version") || before.ends_with('v') || before.ends_with("ver");
+            let versiony =
+                before.ends_with("version") || before.ends_with('v') || before.ends_with("ver");
             if checksum::ipv4(s) && !versiony {
                 ctx.push(Category::Ip, start, end, 0.85, Reason::IpAddress);
             }
@@ -303,13 +406,21 @@ fn classify(ctx: &mut Ctx, t: Token) {
         }
         Shape::Ssn => {
             if checksum::ssn(s) {
-                let (c, r) = if label == Some(Label::Ssn) { (0.98, Reason::SsnLabelled) } else { (0.9, Reason::SsnValid) };
+                let (c, r) = if label == Some(Label::Ssn) {
+                    (0.98, Reason::SsnLabelled)
+                } else {
+                    (0.9, Reason::SsnValid)
+                };
                 ctx.push(Category::Ssn, start, end, c, r);
             }
         }
         Shape::Phone => {
             let all = digits_of(s.split(['x', 'e']).next().unwrap_or(s));
-            let ds: &[u8] = if all.len() == 11 && all[0] == 1 { &all[1..] } else { &all };
+            let ds: &[u8] = if all.len() == 11 && all[0] == 1 {
+                &all[1..]
+            } else {
+                &all
+            };
             if checksum::nanp(ds) {
                 match label {
                     Some(Label::Fax) => ctx.push(Category::Fax, start, end, 0.9, Reason::Fax),
@@ -339,20 +450,42 @@ fn classify(ctx: &mut Ctx, t: Token) {
         Shape::PoBox => ctx.push(Category::Address, start, end, 0.8, Reason::PostBox),
         Shape::CityState => city_state(ctx, start, s),
         Shape::Mbi if checksum::mbi(s) => {
-            let c = if matches!(label, Some(Label::Mbi | Label::HealthPlan)) { 0.98 } else { 0.85 };
-            ctx.push(Category::Mbi, start, end, c, if c > 0.9 { Reason::Labelled } else { Reason::MbiFormat });
+            let c = if matches!(label, Some(Label::Mbi | Label::HealthPlan)) {
+                0.98
+            } else {
+                0.85
+            };
+            ctx.push(
+                Category::Mbi,
+                start,
+                end,
+                c,
+                if c > 0.9 {
+                    Reason::Labelled
+                } else {
+                    Reason::MbiFormat
+                },
+            );
         }
         Shape::Dea if checksum::dea(s) => {
             let c = if label == Some(Label::Dea) { 0.98 } else { 0.9 };
             ctx.push(Category::Dea, start, end, c, Reason::DeaChecksum);
         }
-        Shape::Vin if checksum::vin(s) => ctx.push(Category::Vehicle, start, end, 0.9, Reason::VinChecksum),
+        Shape::Vin if checksum::vin(s) => {
+            ctx.push(Category::Vehicle, start, end, 0.9, Reason::VinChecksum)
+        }
         Shape::Icd10 if dicts().icd10(s) => {
             let listed = label == Some(Label::Icd) || follows(ctx, start, Category::Icd10);
             let dotted = s.contains('.');
             let upper = !s.bytes().any(|b| b.is_ascii_lowercase());
             if listed || (dotted && upper) {
-                ctx.push(Category::Icd10, start, end, if listed { 0.97 } else { 0.9 }, Reason::Icd10Code);
+                ctx.push(
+                    Category::Icd10,
+                    start,
+                    end,
+                    if listed { 0.97 } else { 0.9 },
+                    Reason::Icd10Code,
+                );
             }
         }
         _ => value(ctx, t, label),
@@ -371,9 +504,15 @@ fn follows(ctx: &Ctx, start: usize, cat: Category) -> bool {
 }
 
 fn valid_date(shape: Shape, s: &str) -> bool {
-    let nums: Vec<u32> = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
+    let nums: Vec<u32> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect();
     match shape {
-        Shape::DateIso => nums.len() == 3 && checksum::calendar_date(Some(nums[0]), nums[1], nums[2]),
+        Shape::DateIso => {
+            nums.len() == 3 && checksum::calendar_date(Some(nums[0]), nums[1], nums[2])
+        }
         Shape::DateNumeric => {
             if nums.len() != 3 {
                 return false;
@@ -382,13 +521,15 @@ fn valid_date(shape: Shape, s: &str) -> bool {
             if year.is_some_and(|y| !(1880..=2100).contains(&y)) {
                 return false;
             }
-            checksum::calendar_date(year, nums[0], nums[1]) || checksum::calendar_date(year, nums[1], nums[0])
+            checksum::calendar_date(year, nums[0], nums[1])
+                || checksum::calendar_date(year, nums[1], nums[0])
         }
         _ => {
             // Month-name dates: the day is the first number below 32.
             let day = nums.iter().copied().find(|&n| n < 100);
             let year = nums.iter().copied().find(|&n| n >= 1000);
-            day.is_some_and(|d| (1..=31).contains(&d)) && year.is_none_or(|y| (1880..=2100).contains(&y))
+            day.is_some_and(|d| (1..=31).contains(&d))
+                && year.is_none_or(|y| (1880..=2100).contains(&y))
         }
     }
 }
@@ -407,21 +548,56 @@ fn date(ctx: &mut Ctx, start: usize, end: usize, label: Option<Label>) {
 
 /// `Springfield, IL 62704`: the city and state are an address, the ZIP a ZIP.
 fn city_state(ctx: &mut Ctx, start: usize, s: &str) {
-    let zip_at = s.rfind(|c: char| !(c.is_ascii_digit() || c == '-')).map(|p| p + 1).filter(|&p| p < s.len());
+    let zip_at = s
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .map(|p| p + 1)
+        .filter(|&p| p < s.len());
     let (place, zip) = match zip_at {
         Some(p) if s[p..].len() >= 5 => (s[..p].trim_end(), Some((p, &s[p..]))),
         _ => (s, None),
     };
-    let state = place.rsplit(|c: char| c == ',' || c == ' ').next().unwrap_or("");
+    let state = place.rsplit([',', ' ']).next().unwrap_or("");
     // Two-letter states that are everyday words ("OK", "IN", "ME") count only
     // with a ZIP after them.
-    if zip.is_none() && matches!(state, "OK" | "IN" | "ME" | "OR" | "HI" | "OH" | "AS" | "AL" | "DE" | "PA" | "MA" | "LA" | "CO" | "ID" | "MI" | "MD" | "DC") {
+    if zip.is_none()
+        && matches!(
+            state,
+            "OK" | "IN"
+                | "ME"
+                | "OR"
+                | "HI"
+                | "OH"
+                | "AS"
+                | "AL"
+                | "DE"
+                | "PA"
+                | "MA"
+                | "LA"
+                | "CO"
+                | "ID"
+                | "MI"
+                | "MD"
+                | "DC"
+        )
+    {
         return;
     }
-    ctx.push(Category::Address, start, start + place.len(), 0.75, Reason::CityState);
+    ctx.push(
+        Category::Address,
+        start,
+        start + place.len(),
+        0.75,
+        Reason::CityState,
+    );
     if let Some((p, z)) = zip {
         let valid = dicts().zip(&z[..5]);
-        ctx.push(Category::Zip, start + p, start + s.len(), if valid { 0.9 } else { 0.6 }, Reason::ZipNextToState);
+        ctx.push(
+            Category::Zip,
+            start + p,
+            start + s.len(),
+            if valid { 0.9 } else { 0.6 },
+            Reason::ZipNextToState,
+        );
     }
 }
 
@@ -430,7 +606,9 @@ fn value(ctx: &mut Ctx, t: Token, label: Option<Label>) {
     let s = &ctx.text[t.start..t.end];
     let (start, end) = (t.start, t.end);
     let ds = digits_of(s);
-    let only_digits = s.bytes().all(|b| b.is_ascii_digit() || b == b' ' || b == b'-');
+    let only_digits = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b' ' || b == b'-');
     let id_like = s.len() >= 4 && ds.len() >= 3;
     let labelled = |cat: Category, conf: f32| (cat, conf, Reason::Labelled);
     let pick = match label {
@@ -440,21 +618,38 @@ fn value(ctx: &mut Ctx, t: Token, label: Option<Label>) {
         } else {
             labelled(Category::HealthPlanId, 0.9)
         }),
-        Some(Label::Mbi) if id_like => Some(labelled(if checksum::mbi(s) { Category::Mbi } else { Category::HealthPlanId }, 0.9)),
+        Some(Label::Mbi) if id_like => Some(labelled(
+            if checksum::mbi(s) {
+                Category::Mbi
+            } else {
+                Category::HealthPlanId
+            },
+            0.9,
+        )),
         Some(Label::Account) if id_like => Some(labelled(Category::Account, 0.85)),
-        Some(Label::Ssn) if only_digits && checksum::ssn(s) => Some((Category::Ssn, 0.97, Reason::SsnLabelled)),
-        Some(Label::Npi) if only_digits && checksum::npi(s) => Some((Category::Npi, 0.98, Reason::NpiChecksum)),
+        Some(Label::Ssn) if only_digits && checksum::ssn(s) => {
+            Some((Category::Ssn, 0.97, Reason::SsnLabelled))
+        }
+        Some(Label::Npi) if only_digits && checksum::npi(s) => {
+            Some((Category::Npi, 0.98, Reason::NpiChecksum))
+        }
         Some(Label::Dea) if checksum::dea(s) => Some((Category::Dea, 0.98, Reason::DeaChecksum)),
         Some(Label::License) if id_like => Some(labelled(Category::License, 0.85)),
         Some(Label::Device) if id_like => Some((Category::Device, 0.85, Reason::DeviceSerial)),
         Some(Label::Plate) if s.len() >= 4 => Some((Category::Vehicle, 0.85, Reason::Plate)),
         Some(Label::Vin) if s.len() == 17 => Some((Category::Vehicle, 0.85, Reason::Labelled)),
         Some(Label::OtherId) if id_like => Some(labelled(Category::OtherId, 0.8)),
-        Some(Label::Zip) if ds.len() == 5 || ds.len() == 9 => {
-            Some((Category::Zip, if dicts().zip(&s[..5]) { 0.9 } else { 0.6 }, Reason::ZipLabelled))
+        Some(Label::Zip) if ds.len() == 5 || ds.len() == 9 => Some((
+            Category::Zip,
+            if dicts().zip(&s[..5]) { 0.9 } else { 0.6 },
+            Reason::ZipLabelled,
+        )),
+        Some(Label::Fax) if only_digits && ds.len() == 10 && checksum::nanp(&ds) => {
+            Some((Category::Fax, 0.85, Reason::Fax))
         }
-        Some(Label::Fax) if only_digits && ds.len() == 10 && checksum::nanp(&ds) => Some((Category::Fax, 0.85, Reason::Fax)),
-        Some(Label::Phone) if only_digits && ds.len() == 10 && checksum::nanp(&ds) => Some((Category::Phone, 0.85, Reason::Phone)),
+        Some(Label::Phone) if only_digits && ds.len() == 10 && checksum::nanp(&ds) => {
+            Some((Category::Phone, 0.85, Reason::Phone))
+        }
         _ => None,
     };
     if let Some((cat, conf, reason)) = pick {
@@ -469,8 +664,12 @@ fn value(ctx: &mut Ctx, t: Token, label: Option<Label>) {
         return;
     }
     match ds.len() {
-        13..=19 if checksum::credit_card(s) => ctx.push(Category::CreditCard, start, end, 0.9, Reason::CardLuhn),
-        10 if ds[0] == 1 && checksum::npi(s) => ctx.push(Category::Npi, start, end, 0.6, Reason::NpiChecksum),
+        13..=19 if checksum::credit_card(s) => {
+            ctx.push(Category::CreditCard, start, end, 0.9, Reason::CardLuhn)
+        }
+        10 if ds[0] == 1 && checksum::npi(s) => {
+            ctx.push(Category::Npi, start, end, 0.6, Reason::NpiChecksum)
+        }
         9 if s.len() == 10 && s.as_bytes()[5] == b'-' && dicts().zip(&s[..5]) => {
             ctx.push(Category::Zip, start, end, 0.7, Reason::ZipPlusFour)
         }
@@ -481,19 +680,97 @@ fn value(ctx: &mut Ctx, t: Token, label: Option<Label>) {
 /// Five digits (CPT category I) or four digits and F/T (categories II, III).
 fn cpt_shape(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 5 && b[..4].iter().all(u8::is_ascii_digit) && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T'))
+    b.len() == 5
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T'))
 }
 
 /// Capitalised words that are never names in practice, whatever the name
 /// lists say (months, days, greetings, sign-offs). Sorted: binary search.
 const NOT_NAMES: &[&str] = &[
-    "April", "August", "Avenue", "Bank", "Best", "Capital", "Cc", "Center", "Cheers", "Christmas", "Clinic",
-    "Company", "Corp", "County", "Date", "Dear", "December", "Doctor", "Dr", "East", "Easter", "Energy", "Enron",
-    "February", "Friday", "From", "Fw", "Fwd", "Gas", "God", "Group", "Health", "Hello", "Hi", "Hospital", "Inc",
-    "January", "July", "June", "Lord", "March", "May", "Medical", "Monday", "Mr", "Mrs", "Ms", "New", "North",
-    "Note", "November", "Nurse", "October", "Our", "Patient", "Please", "Power", "Re", "Regards", "Road", "Saturday",
-    "Sent", "September", "Services", "Sincerely", "South", "Street", "Subject", "Sunday", "Team", "Thank", "Thanks",
-    "Thanksgiving", "That", "The", "This", "Thursday", "To", "Trading", "Tuesday", "University", "Wednesday", "West",
+    "April",
+    "August",
+    "Avenue",
+    "Bank",
+    "Best",
+    "Capital",
+    "Cc",
+    "Center",
+    "Cheers",
+    "Christmas",
+    "Clinic",
+    "Company",
+    "Corp",
+    "County",
+    "Date",
+    "Dear",
+    "December",
+    "Doctor",
+    "Dr",
+    "East",
+    "Easter",
+    "Energy",
+    "Enron",
+    "February",
+    "Friday",
+    "From",
+    "Fw",
+    "Fwd",
+    "Gas",
+    "God",
+    "Group",
+    "Health",
+    "Hello",
+    "Hi",
+    "Hospital",
+    "Inc",
+    "January",
+    "July",
+    "June",
+    "Lord",
+    "March",
+    "May",
+    "Medical",
+    "Monday",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "New",
+    "North",
+    "Note",
+    "November",
+    "Nurse",
+    "October",
+    "Our",
+    "Patient",
+    "Please",
+    "Power",
+    "Re",
+    "Regards",
+    "Road",
+    "Saturday",
+    "Sent",
+    "September",
+    "Services",
+    "Sincerely",
+    "South",
+    "Street",
+    "Subject",
+    "Sunday",
+    "Team",
+    "Thank",
+    "Thanks",
+    "Thanksgiving",
+    "That",
+    "The",
+    "This",
+    "Thursday",
+    "To",
+    "Trading",
+    "Tuesday",
+    "University",
+    "Wednesday",
+    "West",
     "Your",
 ];
 
@@ -530,7 +807,11 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
         let w = &words[i];
         let k = kind(i);
         let mut last = i;
-        while last + 1 < words.len() && last - i < 2 && joined(&words[last], &words[last + 1]) && kind(last + 1).any() {
+        while last + 1 < words.len()
+            && last - i < 2
+            && joined(&words[last], &words[last + 1])
+            && kind(last + 1).any()
+        {
             last += 1;
         }
         let title = ctx.title_before(w.start);
@@ -539,14 +820,30 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
         let span_end = words[last].end;
         if let Some(t) = title {
             if NOT_NAMES.binary_search(&word(w)).is_err() {
-                let r = if t == Title::Provider { Reason::NameOfProvider } else { Reason::NameAfterTitle };
-                ctx.push(Category::Name, w.start, span_end, if any_known { 0.9 } else { 0.75 }, r);
+                let r = if t == Title::Provider {
+                    Reason::NameOfProvider
+                } else {
+                    Reason::NameAfterTitle
+                };
+                ctx.push(
+                    Category::Name,
+                    w.start,
+                    span_end,
+                    if any_known { 0.9 } else { 0.75 },
+                    r,
+                );
                 i = last + 1;
                 continue;
             }
         }
         if label.is_some() && any_known {
-            ctx.push(Category::Name, w.start, span_end, 0.85, Reason::NameAfterLabel);
+            ctx.push(
+                Category::Name,
+                w.start,
+                span_end,
+                0.85,
+                Reason::NameAfterLabel,
+            );
             i = last + 1;
             continue;
         }
@@ -570,8 +867,17 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
         if k.surname && !k.common_word && i + 1 < words.len() {
             let n = &words[i + 1];
             let kn = kind(i + 1);
-            if &text[w.end..n.start] == ", " && kn.first && !kn.common_word {
-                ctx.push(Category::Name, w.start, n.end, 0.7, Reason::NameSurnameFirst);
+            if &text[w.end..n.start] == ", " && kn.first {
+                // The surname-first order is itself evidence of a name, so a
+                // first name that is also a word ("Maria") still counts.
+                let conf = if kn.common_word { 0.6 } else { 0.7 };
+                ctx.push(
+                    Category::Name,
+                    w.start,
+                    n.end,
+                    conf,
+                    Reason::NameSurnameFirst,
+                );
                 i += 2;
                 continue;
             }
@@ -583,12 +889,21 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
 /// A plain date right after a name ("Maria Lopez 03/04/1961") reads as a
 /// date of birth.
 fn dates_next_to_names(ctx: &mut Ctx) {
-    let names: Vec<usize> = ctx.out.iter().filter(|f| f.category == Category::Name).map(|f| f.end).collect();
+    let names: Vec<usize> = ctx
+        .out
+        .iter()
+        .filter(|f| f.category == Category::Name)
+        .map(|f| f.end)
+        .collect();
     if names.is_empty() {
         return;
     }
     let text = ctx.text;
-    for f in ctx.out.iter_mut().filter(|f| f.category == Category::Date && f.reason == Reason::DatePlain) {
+    for f in ctx
+        .out
+        .iter_mut()
+        .filter(|f| f.category == Category::Date && f.reason == Reason::DatePlain)
+    {
         let near = names.iter().any(|&e| {
             e <= f.start && f.start - e <= 24 && {
                 let gap = &text[e..f.start];

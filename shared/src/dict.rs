@@ -45,9 +45,15 @@ impl Dicts {
     /// Looks up a word (any case) in the name lists.
     pub fn name(&self, word: &str) -> NameKind {
         let mut buf = [0u8; 32];
-        let Some(key) = ascii_lower(word, &mut buf) else { return NameKind::default() };
+        let Some(key) = ascii_lower(word, &mut buf) else {
+            return NameKind::default();
+        };
         let bits = self.names.get(key).unwrap_or(0);
-        NameKind { first: bits & 1 != 0, surname: bits & 2 != 0, common_word: bits & 4 != 0 }
+        NameKind {
+            first: bits & 1 != 0,
+            surname: bits & 2 != 0,
+            common_word: bits & 4 != 0,
+        }
     }
 
     /// Whether `code` (with or without the dot, any case) is an ICD-10-CM code.
@@ -70,7 +76,9 @@ impl Dicts {
     /// Whether a five-digit string is a US ZIP code in use.
     pub fn zip(&self, five: &str) -> bool {
         five.len() == 5
-            && five.parse::<usize>().is_ok_and(|n| ZIPS[n / 8] & (1 << (n % 8)) != 0)
+            && five
+                .parse::<usize>()
+                .is_ok_and(|n| ZIPS[n / 8] & (1 << (n % 8)) != 0)
     }
 }
 
@@ -81,7 +89,11 @@ fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
         return None;
     }
     for (o, b) in buf.iter_mut().zip(word.bytes()) {
-        *o = if b == b'\x27' { b'\x27' } else { b.to_ascii_lowercase() };
+        *o = if b == b'\x27' {
+            b'\x27'
+        } else {
+            b.to_ascii_lowercase()
+        };
     }
     Some(&buf[..word.len()])
 }

@@ -86,7 +86,9 @@ impl Reason {
         match self {
             NameAfterTitle => "Looks like a person's name (after a title such as Mr. or Mrs.)",
             NameOfProvider => "Looks like a clinician's name (after Dr. or a similar title)",
-            NameAfterLabel => "Looks like a patient's name (after a label such as Patient: or Name:)",
+            NameAfterLabel => {
+                "Looks like a patient's name (after a label such as Patient: or Name:)"
+            }
             NamePair => "Looks like a person's name: a common first name followed by a surname",
             NameSurnameFirst => "Looks like a person's name written surname first (Lopez, Maria)",
             DateOfBirth => "Looks like a date of birth",

@@ -28,7 +28,12 @@ pub struct IncrementalScan {
 impl IncrementalScan {
     /// Scans `text` in full.
     pub fn new(text: &str, part: Part) -> IncrementalScan {
-        let mut s = IncrementalScan { part, text: String::new(), chunks: Vec::new(), last_scanned: 0 };
+        let mut s = IncrementalScan {
+            part,
+            text: String::new(),
+            chunks: Vec::new(),
+            last_scanned: 0,
+        };
         s.set_text(text);
         s
     }
@@ -60,15 +65,25 @@ impl IncrementalScan {
     /// nothing if the range is out of bounds or not on char boundaries.
     pub fn edit(&mut self, range: Range<usize>, replacement: &str) -> bool {
         let t = &self.text;
-        if range.start > range.end || range.end > t.len() || !t.is_char_boundary(range.start) || !t.is_char_boundary(range.end) {
+        if range.start > range.end
+            || range.end > t.len()
+            || !t.is_char_boundary(range.start)
+            || !t.is_char_boundary(range.end)
+        {
             return false;
         }
         let delta = replacement.len() as isize - range.len() as isize;
         self.text.replace_range(range.clone(), replacement);
         // First chunk to redo: the one before the chunk the edit starts in
         // (an edit at a chunk's start can join it to the previous chunk).
-        let first = self.chunks.partition_point(|(r, _)| r.end < range.start).saturating_sub(1);
-        let restart = self.chunks.get(first).map_or(0, |(r, _)| r.start.min(range.start));
+        let first = self
+            .chunks
+            .partition_point(|(r, _)| r.end < range.start)
+            .saturating_sub(1);
+        let restart = self
+            .chunks
+            .get(first)
+            .map_or(0, |(r, _)| r.start.min(range.start));
         let restart = if first == 0 { 0 } else { restart };
         // Old chunks wholly after the edit, shifted into the new text: where
         // re-chunking meets one of their starts, the rest is unchanged.
@@ -76,7 +91,12 @@ impl IncrementalScan {
             .chunks
             .drain(first..)
             .filter(|(r, _)| r.start > range.end)
-            .map(|(r, s)| (((r.start as isize + delta) as usize)..((r.end as isize + delta) as usize), s))
+            .map(|(r, s)| {
+                (
+                    ((r.start as isize + delta) as usize)..((r.end as isize + delta) as usize),
+                    s,
+                )
+            })
             .collect();
         self.last_scanned = 0;
         let edit_end = range.start + replacement.len();
@@ -124,7 +144,12 @@ impl IncrementalScan {
     }
 
     /// Judges this text as a message body, with an optional subject.
-    pub fn assess(&self, subject: Option<&str>, policy: &Policy, toggle: Option<Toggle>) -> Assessment {
+    pub fn assess(
+        &self,
+        subject: Option<&str>,
+        policy: &Policy,
+        toggle: Option<Toggle>,
+    ) -> Assessment {
         let s = subject.map(|s| (s, crate::scan::scan_text(s, Part::Subject)));
         judge(s, (&self.text, self.scan()), policy, toggle)
     }
@@ -168,7 +193,11 @@ mod tests {
         }
         let len = inc.text().len();
         inc.edit(len..len, "x");
-        assert!(inc.last_scanned() < 3 * crate::chunk::MIN_CHUNK, "scanned {}", inc.last_scanned());
+        assert!(
+            inc.last_scanned() < 3 * crate::chunk::MIN_CHUNK,
+            "scanned {}",
+            inc.last_scanned()
+        );
     }
 
     #[test]

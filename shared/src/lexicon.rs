@@ -81,8 +81,14 @@ pub(crate) struct Term {
 }
 
 impl Term {
-    const EMPTY: Term =
-        Term { health: None, label: None, cue: None, title: None, case: Case::Any, needs_dose: false };
+    const EMPTY: Term = Term {
+        health: None,
+        label: None,
+        cue: None,
+        title: None,
+        case: Case::Any,
+        needs_dose: false,
+    };
 }
 
 /// A phrase hit in the text.
@@ -104,83 +110,403 @@ const LABELS: &[(Label, &[&str])] = &[
     (
         Label::Mrn,
         &[
-            "mrn", "mrn#", "mr#", "mr #", "mr no", "mr number", "medical record", "medical record number",
-            "medical record no", "medical record #", "med rec", "med rec #", "chart", "chart #", "chart no",
-            "chart number", "patient account", "patient account number", "patient acct", "pt acct",
-            "hospital account", "encounter #", "encounter number", "enc #", "fin #", "visit #", "patient id",
-            "pt id", "patient #", "patient number", "acct/mrn", "record #",
+            "mrn",
+            "mrn#",
+            "mr#",
+            "mr #",
+            "mr no",
+            "mr number",
+            "medical record",
+            "medical record number",
+            "medical record no",
+            "medical record #",
+            "med rec",
+            "med rec #",
+            "chart",
+            "chart #",
+            "chart no",
+            "chart number",
+            "patient account",
+            "patient account number",
+            "patient acct",
+            "pt acct",
+            "hospital account",
+            "encounter #",
+            "encounter number",
+            "enc #",
+            "fin #",
+            "visit #",
+            "patient id",
+            "pt id",
+            "patient #",
+            "patient number",
+            "acct/mrn",
+            "record #",
         ],
     ),
     (
         Label::HealthPlan,
         &[
-            "member id", "member #", "member number", "member no", "mem id", "subscriber id", "subscriber #",
-            "subscriber number", "beneficiary id", "beneficiary number", "medicaid id", "medicaid #",
-            "medicaid number", "medicaid no", "insurance id", "insurance #", "insurance number", "policy number",
-            "policy #", "policy no", "group number", "group #", "group no", "plan id", "health plan id",
-            "hicn", "id card", "member id#", "subscriber no", "member", "subscriber", "beneficiary", "insured id",
+            "member id",
+            "member #",
+            "member number",
+            "member no",
+            "mem id",
+            "subscriber id",
+            "subscriber #",
+            "subscriber number",
+            "beneficiary id",
+            "beneficiary number",
+            "medicaid id",
+            "medicaid #",
+            "medicaid number",
+            "medicaid no",
+            "insurance id",
+            "insurance #",
+            "insurance number",
+            "policy number",
+            "policy #",
+            "policy no",
+            "group number",
+            "group #",
+            "group no",
+            "plan id",
+            "health plan id",
+            "hicn",
+            "id card",
+            "member id#",
+            "subscriber no",
+            "member",
+            "subscriber",
+            "beneficiary",
+            "insured id",
         ],
     ),
-    (Label::Mbi, &["mbi", "medicare id", "medicare #", "medicare number", "medicare no", "medicare beneficiary identifier"]),
-    (Label::Account, &["acct", "acct #", "acct no", "acct number", "account", "account #", "account number", "account no", "a/c"]),
+    (
+        Label::Mbi,
+        &[
+            "mbi",
+            "medicare id",
+            "medicare #",
+            "medicare number",
+            "medicare no",
+            "medicare beneficiary identifier",
+        ],
+    ),
+    (
+        Label::Account,
+        &[
+            "acct",
+            "acct #",
+            "acct no",
+            "acct number",
+            "account",
+            "account #",
+            "account number",
+            "account no",
+            "a/c",
+        ],
+    ),
     (
         Label::Ssn,
-        &["ssn", "ssn#", "ss#", "ss #", "soc sec", "soc sec #", "social security", "social security number", "social security no", "social security #", "social sec"],
+        &[
+            "ssn",
+            "ssn#",
+            "ss#",
+            "ss #",
+            "soc sec",
+            "soc sec #",
+            "social security",
+            "social security number",
+            "social security no",
+            "social security #",
+            "social sec",
+        ],
     ),
-    (Label::Npi, &["npi", "npi #", "npi#", "npi number", "npi no"]),
-    (Label::Dea, &["dea", "dea #", "dea#", "dea number", "dea no", "dea reg", "dea registration"]),
+    (
+        Label::Npi,
+        &["npi", "npi #", "npi#", "npi number", "npi no"],
+    ),
+    (
+        Label::Dea,
+        &[
+            "dea",
+            "dea #",
+            "dea#",
+            "dea number",
+            "dea no",
+            "dea reg",
+            "dea registration",
+        ],
+    ),
     (
         Label::License,
         &[
-            "license", "license #", "license number", "license no", "licence", "licence number", "licence no",
-            "lic", "lic #", "lic no", "dl", "dl #", "dl#", "driver's license", "drivers license", "driver license",
-            "driver's license #", "certificate", "certificate #", "certificate number", "certificate no", "cert #",
-            "cert no", "state license", "medical license",
+            "license",
+            "license #",
+            "license number",
+            "license no",
+            "licence",
+            "licence number",
+            "licence no",
+            "lic",
+            "lic #",
+            "lic no",
+            "dl",
+            "dl #",
+            "dl#",
+            "driver's license",
+            "drivers license",
+            "driver license",
+            "driver's license #",
+            "certificate",
+            "certificate #",
+            "certificate number",
+            "certificate no",
+            "cert #",
+            "cert no",
+            "state license",
+            "medical license",
         ],
     ),
     (
         Label::Device,
         &[
-            "serial", "serial #", "serial number", "serial no", "s/n", "sn", "device id", "udi", "imei",
-            "device serial", "model/serial", "pump serial", "meter serial",
+            "serial",
+            "serial #",
+            "serial number",
+            "serial no",
+            "s/n",
+            "sn",
+            "device id",
+            "udi",
+            "imei",
+            "device serial",
+            "model/serial",
+            "pump serial",
+            "meter serial",
         ],
     ),
-    (Label::Plate, &["plate", "plate #", "license plate", "plate number", "plate no", "tag #", "tag number"]),
+    (
+        Label::Plate,
+        &[
+            "plate",
+            "plate #",
+            "license plate",
+            "plate number",
+            "plate no",
+            "tag #",
+            "tag number",
+        ],
+    ),
     (Label::Vin, &["vin", "vin #", "vin number"]),
     (
         Label::OtherId,
         &[
-            "claim", "claim #", "claim number", "claim no", "claim id", "case #", "case number", "case no",
-            "case id", "auth #", "authorization #", "authorization number", "auth number", "prior auth #",
-            "reference #", "ref #", "ref no", "confirmation #", "rx #", "rx number", "prescription #",
-            "order #", "order number", "po #", "po number", "invoice #", "invoice number", "invoice no",
-            "tracking #", "tracking number", "ticket #", "id #", "id number", "id no", "pa #", "requisition #",
-            "accession #", "specimen id", "accession number",
+            "claim",
+            "claim #",
+            "claim number",
+            "claim no",
+            "claim id",
+            "case #",
+            "case number",
+            "case no",
+            "case id",
+            "auth #",
+            "authorization #",
+            "authorization number",
+            "auth number",
+            "prior auth #",
+            "reference #",
+            "ref #",
+            "ref no",
+            "confirmation #",
+            "rx #",
+            "rx number",
+            "prescription #",
+            "order #",
+            "order number",
+            "po #",
+            "po number",
+            "invoice #",
+            "invoice number",
+            "invoice no",
+            "tracking #",
+            "tracking number",
+            "ticket #",
+            "id #",
+            "id number",
+            "id no",
+            "pa #",
+            "requisition #",
+            "accession #",
+            "specimen id",
+            "accession number",
         ],
     ),
-    (Label::Dob, &["dob", "d.o.b", "d.o.b.", "date of birth", "birth date", "birthdate", "born", "born on", "birthday", "b-day", "bday"]),
-    (Label::Admission, &["admitted", "admitted on", "admission date", "date of admission", "admit date", "admission", "doa"]),
-    (Label::Discharge, &["discharged", "discharged on", "discharge date", "date of discharge", "discharge"]),
-    (Label::Death, &["date of death", "dod", "died", "died on", "passed away", "passed away on", "expired", "deceased", "time of death"]),
+    (
+        Label::Dob,
+        &[
+            "dob",
+            "d.o.b",
+            "d.o.b.",
+            "date of birth",
+            "birth date",
+            "birthdate",
+            "born",
+            "born on",
+            "birthday",
+            "b-day",
+            "bday",
+        ],
+    ),
+    (
+        Label::Admission,
+        &[
+            "admitted",
+            "admitted on",
+            "admission date",
+            "date of admission",
+            "admit date",
+            "admission",
+            "doa",
+        ],
+    ),
+    (
+        Label::Discharge,
+        &[
+            "discharged",
+            "discharged on",
+            "discharge date",
+            "date of discharge",
+            "discharge",
+        ],
+    ),
+    (
+        Label::Death,
+        &[
+            "date of death",
+            "dod",
+            "died",
+            "died on",
+            "passed away",
+            "passed away on",
+            "expired",
+            "deceased",
+            "time of death",
+        ],
+    ),
     (
         Label::Service,
         &[
-            "date of service", "dos", "service date", "appointment", "appt", "visit date", "seen on", "surgery date",
-            "procedure date", "scheduled for", "surgery on", "seen in clinic", "last seen", "next visit",
-            "follow-up on", "f/u on", "collected", "collected on", "drawn on",
+            "date of service",
+            "dos",
+            "service date",
+            "appointment",
+            "appt",
+            "visit date",
+            "seen on",
+            "surgery date",
+            "procedure date",
+            "scheduled for",
+            "surgery on",
+            "seen in clinic",
+            "last seen",
+            "next visit",
+            "follow-up on",
+            "f/u on",
+            "collected",
+            "collected on",
+            "drawn on",
         ],
     ),
-    (Label::Fax, &["fax", "fax #", "fax number", "fax no", "facsimile", "efax", "f:", "(f)", "fx"]),
-    (Label::Phone, &["phone", "phone #", "tel", "tel.", "cell", "mobile", "ph", "ph:", "p:", "(p)", "c:", "home phone", "work phone", "call"]),
+    (
+        Label::Fax,
+        &[
+            "fax",
+            "fax #",
+            "fax number",
+            "fax no",
+            "facsimile",
+            "efax",
+            "f:",
+            "(f)",
+            "fx",
+        ],
+    ),
+    (
+        Label::Phone,
+        &[
+            "phone",
+            "phone #",
+            "tel",
+            "tel.",
+            "cell",
+            "mobile",
+            "ph",
+            "ph:",
+            "p:",
+            "(p)",
+            "c:",
+            "home phone",
+            "work phone",
+            "call",
+        ],
+    ),
     (Label::Zip, &["zip", "zip code", "zipcode", "postal code"]),
-    (Label::Icd, &["icd", "icd-10", "icd10", "icd-10-cm", "icd 10", "dx", "dx code", "dx codes", "diagnosis", "diagnosis code", "diagnosis codes", "diagnoses", "dx:"]),
-    (Label::Cpt, &["cpt", "cpt code", "cpt codes", "cpt®", "procedure code", "procedure codes", "hcpcs", "billing code", "billing codes"]),
+    (
+        Label::Icd,
+        &[
+            "icd",
+            "icd-10",
+            "icd10",
+            "icd-10-cm",
+            "icd 10",
+            "dx",
+            "dx code",
+            "dx codes",
+            "diagnosis",
+            "diagnosis code",
+            "diagnosis codes",
+            "diagnoses",
+            "dx:",
+        ],
+    ),
+    (
+        Label::Cpt,
+        &[
+            "cpt",
+            "cpt code",
+            "cpt codes",
+            "cpt®",
+            "procedure code",
+            "procedure codes",
+            "hcpcs",
+            "billing code",
+            "billing codes",
+        ],
+    ),
     (
         Label::Name,
         &[
-            "patient name", "pt name", "name", "patient", "pt", "re", "member name", "insured",
-            "guarantor", "resident", "client", "patient:", "pt:", "recipient name",
-            "child", "son", "daughter", "spouse",
+            "patient name",
+            "pt name",
+            "name",
+            "patient",
+            "pt",
+            "re",
+            "member name",
+            "insured",
+            "guarantor",
+            "resident",
+            "client",
+            "patient:",
+            "pt:",
+            "recipient name",
+            "child",
+            "son",
+            "daughter",
+            "spouse",
         ],
     ),
 ];
@@ -189,53 +515,186 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Patient,
         &[
-            "patient", "patients", "pt", "pts", "pt's", "patient's", "diagnosed", "dx", "hx", "history of", "h/o",
-            "s/p", "status post", "presented with", "presents with", "presenting with", "complains of", "c/o",
-            "prescribed", "dob", "d.o.b", "date of birth", "mrn", "medical record", "member id", "subscriber id",
-            "medicare id", "mbi", "chief complaint", "assessment and plan", "plan of care", "discharge summary",
-            "admitted", "readmitted", "discharged", "prognosis", "was seen", "tested positive", "positive for",
-            "negative for", "biopsy", "pathology report", "lab results", "test results", "your results",
-            "his results", "her results", "results for", "prior auth", "prior authorization", "refill request",
-            "medication list", "meds", "allergies", "nkda", "vitals", "icd-10", "cpt", "npi", "dea",
-            "referral for", "referred for", "referring", "pcp", "ob/gyn", "rx", "sig", "bid", "tid", "qid", "prn",
-            "qhs", "po daily", "mg daily",
+            "patient",
+            "patients",
+            "pt",
+            "pts",
+            "pt's",
+            "patient's",
+            "diagnosed",
+            "dx",
+            "hx",
+            "history of",
+            "h/o",
+            "s/p",
+            "status post",
+            "presented with",
+            "presents with",
+            "presenting with",
+            "complains of",
+            "c/o",
+            "prescribed",
+            "dob",
+            "d.o.b",
+            "date of birth",
+            "mrn",
+            "medical record",
+            "member id",
+            "subscriber id",
+            "medicare id",
+            "mbi",
+            "chief complaint",
+            "assessment and plan",
+            "plan of care",
+            "discharge summary",
+            "admitted",
+            "readmitted",
+            "discharged",
+            "prognosis",
+            "was seen",
+            "tested positive",
+            "positive for",
+            "negative for",
+            "biopsy",
+            "pathology report",
+            "lab results",
+            "test results",
+            "your results",
+            "his results",
+            "her results",
+            "results for",
+            "prior auth",
+            "prior authorization",
+            "refill request",
+            "medication list",
+            "meds",
+            "allergies",
+            "nkda",
+            "vitals",
+            "icd-10",
+            "cpt",
+            "npi",
+            "dea",
+            "referral for",
+            "referred for",
+            "referring",
+            "pcp",
+            "ob/gyn",
+            "rx",
+            "sig",
+            "bid",
+            "tid",
+            "qid",
+            "prn",
+            "qhs",
+            "po daily",
+            "mg daily",
         ],
     ),
     (
         Cue::Clinical,
         &[
-            "referral", "referred", "consult", "consultation", "follow-up", "follow up", "f/u", "refill", "refills",
-            "prescription", "dosage", "symptoms", "treatment", "therapy", "diagnosis", "chart", "physician",
-            "provider", "clinic", "hospital", "pharmacy", "nurse", "inpatient", "outpatient", "icu", "er visit",
-            "ed visit", "urgent care", "copay", "deductible", "eob", "explanation of benefits", "claim", "medicare",
-            "medicaid", "insurance", "appointment", "appt", "surgery", "procedure", "scan", "imaging", "labs",
+            "referral",
+            "referred",
+            "consult",
+            "consultation",
+            "follow-up",
+            "follow up",
+            "f/u",
+            "refill",
+            "refills",
+            "prescription",
+            "dosage",
+            "symptoms",
+            "treatment",
+            "therapy",
+            "diagnosis",
+            "chart",
+            "physician",
+            "provider",
+            "clinic",
+            "hospital",
+            "pharmacy",
+            "nurse",
+            "inpatient",
+            "outpatient",
+            "icu",
+            "er visit",
+            "ed visit",
+            "urgent care",
+            "copay",
+            "deductible",
+            "eob",
+            "explanation of benefits",
+            "claim",
+            "medicare",
+            "medicaid",
+            "insurance",
+            "appointment",
+            "appt",
+            "surgery",
+            "procedure",
+            "scan",
+            "imaging",
+            "labs",
             "results",
         ],
     ),
     (
         Cue::Relative,
         &[
-            "my son", "my daughter", "my mother", "my father", "my mom", "my dad", "my husband", "my wife",
-            "my child", "my baby", "my sister", "my brother", "my grandmother", "my grandfather", "his wife",
-            "her husband", "his son", "her son", "his daughter", "her daughter", "his mother", "her mother",
-            "his father", "her father",
+            "my son",
+            "my daughter",
+            "my mother",
+            "my father",
+            "my mom",
+            "my dad",
+            "my husband",
+            "my wife",
+            "my child",
+            "my baby",
+            "my sister",
+            "my brother",
+            "my grandmother",
+            "my grandfather",
+            "his wife",
+            "her husband",
+            "his son",
+            "her son",
+            "his daughter",
+            "her daughter",
+            "his mother",
+            "her mother",
+            "his father",
+            "her father",
         ],
     ),
 ];
 
 const TITLES: &[(Title, &[&str])] = &[
-    (Title::Provider, &["dr", "dr.", "doctor", "nurse", "np", "pa-c", "rn"]),
-    (Title::Person, &["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx.", "mstr"]),
+    (
+        Title::Provider,
+        &["dr", "dr.", "doctor", "nurse", "np", "pa-c", "rn"],
+    ),
+    (
+        Title::Person,
+        &[
+            "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx.", "mstr",
+        ],
+    ),
 ];
 
 /// Cue words and labels that count only when not written in capitals.
 const NOT_UPPER: &[&str] = &[
-    "pt", "pts", "ms", "ms.", "sn", "dl", "ph", "np", "rn", "fx", "sig", "bid", "tid", "qid", "prn", "doa", "dos",
-    "dod", "lic", "miss", "mr", "mrs", "call", "son", "child", "name", "scan", "chart", "claim", "member",
+    "pt", "pts", "ms", "ms.", "sn", "dl", "ph", "np", "rn", "fx", "sig", "bid", "tid", "qid",
+    "prn", "doa", "dos", "dod", "lic", "miss", "mr", "mrs", "call", "son", "child", "name", "scan",
+    "chart", "claim", "member",
 ];
 
 fn lines(s: &'static str) -> impl Iterator<Item = &'static str> {
-    s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 impl Lexicon {
@@ -248,7 +707,10 @@ impl Lexicon {
         let mut entry = |p: &str, case: Case| -> usize {
             let i = *index.entry(p.to_ascii_lowercase()).or_insert_with(|| {
                 pats.push(p.to_string());
-                terms.push(Term { case, ..Term::EMPTY });
+                terms.push(Term {
+                    case,
+                    ..Term::EMPTY
+                });
                 terms.len() - 1
             });
             if case == Case::Any {
@@ -258,24 +720,47 @@ impl Lexicon {
         };
         // Health dictionaries first: they own a phrase if it appears in several.
         let health: [(&'static str, Category, f32); 4] = [
-            (include_str!("../dict/conditions.txt"), Category::Condition, 0.8),
+            (
+                include_str!("../dict/conditions.txt"),
+                Category::Condition,
+                0.8,
+            ),
             (include_str!("../dict/drugs.txt"), Category::Medication, 0.8),
-            (include_str!("../dict/procedures.txt"), Category::Procedure, 0.7),
+            (
+                include_str!("../dict/procedures.txt"),
+                Category::Procedure,
+                0.7,
+            ),
             (include_str!("../dict/labs.txt"), Category::Lab, 0.65),
         ];
         let mut staged: Vec<(usize, Term)> = Vec::new();
         for (list, cat, conf) in health {
             for p in lines(list) {
                 let i = entry(p, Case::Any);
-                staged.push((i, Term { health: Some((cat, conf)), ..Term::EMPTY }));
+                staged.push((
+                    i,
+                    Term {
+                        health: Some((cat, conf)),
+                        ..Term::EMPTY
+                    },
+                ));
             }
         }
         for p in lines(include_str!("../dict/drugs_ambiguous.txt")) {
             let i = entry(p, Case::Any);
-            staged.push((i, Term { health: Some((Category::Medication, 0.8)), needs_dose: true, ..Term::EMPTY }));
+            staged.push((
+                i,
+                Term {
+                    health: Some((Category::Medication, 0.8)),
+                    needs_dose: true,
+                    ..Term::EMPTY
+                },
+            ));
         }
         for line in lines(include_str!("../dict/clinical_abbrevs.tsv")) {
-            let Some((abbr, cat)) = line.split_once('\t') else { continue };
+            let Some((abbr, cat)) = line.split_once('\t') else {
+                continue;
+            };
             let cat = match cat.trim() {
                 "condition" => Category::Condition,
                 "procedure" => Category::Procedure,
@@ -284,24 +769,48 @@ impl Lexicon {
                 _ => continue,
             };
             let i = entry(abbr.trim(), Case::Exact);
-            staged.push((i, Term { health: Some((cat, 0.6)), ..Term::EMPTY }));
+            staged.push((
+                i,
+                Term {
+                    health: Some((cat, 0.6)),
+                    ..Term::EMPTY
+                },
+            ));
         }
         for &(label, words) in LABELS {
             for w in words {
                 let i = entry(w, Case::Any);
-                staged.push((i, Term { label: Some(label), ..Term::EMPTY }));
+                staged.push((
+                    i,
+                    Term {
+                        label: Some(label),
+                        ..Term::EMPTY
+                    },
+                ));
             }
         }
         for &(cue, words) in CUES {
             for w in words {
                 let i = entry(w, Case::Any);
-                staged.push((i, Term { cue: Some(cue), ..Term::EMPTY }));
+                staged.push((
+                    i,
+                    Term {
+                        cue: Some(cue),
+                        ..Term::EMPTY
+                    },
+                ));
             }
         }
         for &(title, words) in TITLES {
             for w in words {
                 let i = entry(w, Case::Any);
-                staged.push((i, Term { title: Some(title), ..Term::EMPTY }));
+                staged.push((
+                    i,
+                    Term {
+                        title: Some(title),
+                        ..Term::EMPTY
+                    },
+                ));
             }
         }
         // Merge every role of a phrase into its one term; the first source of
@@ -320,7 +829,10 @@ impl Lexicon {
         // zone, "MS" the company, "DOS") count only as written in lower or
         // title case.
         for (p, t) in pats.iter().zip(terms.iter_mut()) {
-            if t.case == Case::Any && t.health.is_none() && NOT_UPPER.contains(&p.to_ascii_lowercase().as_str()) {
+            if t.case == Case::Any
+                && t.health.is_none()
+                && NOT_UPPER.contains(&p.to_ascii_lowercase().as_str())
+            {
                 t.case = Case::NotUpper;
             }
         }
@@ -333,7 +845,11 @@ impl Lexicon {
             .build(&pats)
             // The phrases are the crate's own data, checked by tests.
             .expect("built-in phrase automaton builds");
-        Lexicon { ac, terms, spelled: pats }
+        Lexicon {
+            ac,
+            terms,
+            spelled: pats,
+        }
     }
 
     /// Calls `f` for every whole-word phrase hit in `text`.
@@ -349,11 +865,17 @@ impl Lexicon {
             let ok = match term.case {
                 Case::Any => true,
                 Case::Exact => written == self.spelled[m.pattern().as_usize()].as_bytes(),
-                Case::NotUpper => !(written.iter().filter(|b| b.is_ascii_alphabetic()).count() > 1
-                    && written.iter().all(|b| !b.is_ascii_lowercase())),
+                Case::NotUpper => {
+                    !(written.iter().filter(|b| b.is_ascii_alphabetic()).count() > 1
+                        && written.iter().all(|b| !b.is_ascii_lowercase()))
+                }
             };
             if ok {
-                f(Hit { term, start: s, end: e });
+                f(Hit {
+                    term,
+                    start: s,
+                    end: e,
+                });
             }
         }
     }
@@ -392,7 +914,13 @@ mod tests {
     fn finds_health_terms_at_word_edges_only() {
         let h = hits("Pt with Type 2 Diabetes on metformin; hx of COPD.");
         let words: Vec<_> = h.iter().map(|(w, _)| w.as_str()).collect();
-        assert!(words.iter().any(|w| w.eq_ignore_ascii_case("type 2 diabetes") || w.eq_ignore_ascii_case("diabetes")), "{words:?}");
+        assert!(
+            words
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case("type 2 diabetes")
+                    || w.eq_ignore_ascii_case("diabetes")),
+            "{words:?}"
+        );
         assert!(words.contains(&"metformin"), "{words:?}");
         assert!(words.contains(&"COPD"), "{words:?}");
         assert!(words.contains(&"Pt"), "{words:?}");
@@ -402,15 +930,26 @@ mod tests {
     #[test]
     fn upper_case_short_words_are_not_cues() {
         assert!(hits("call at 3 PM PT").iter().all(|(w, _)| w != "PT"));
-        assert!(hits("copd").iter().all(|(_, t)| t.health.is_none()), "abbreviations are case-exact");
+        assert!(
+            hits("tia als").iter().all(|(_, t)| t.health.is_none()),
+            "abbreviations are case-exact"
+        );
     }
 
     #[test]
     fn labels_and_titles() {
         let h = hits("MRN: 123 DOB 1/2/60 Dr. Smith fax");
-        assert!(h.iter().any(|(w, t)| w == "MRN" && t.label == Some(Label::Mrn)));
-        assert!(h.iter().any(|(w, t)| w == "DOB" && t.label == Some(Label::Dob)));
-        assert!(h.iter().any(|(w, t)| w == "Dr." && t.title == Some(Title::Provider)));
-        assert!(h.iter().any(|(w, t)| w == "fax" && t.label == Some(Label::Fax)));
+        assert!(h
+            .iter()
+            .any(|(w, t)| w == "MRN" && t.label == Some(Label::Mrn)));
+        assert!(h
+            .iter()
+            .any(|(w, t)| w == "DOB" && t.label == Some(Label::Dob)));
+        assert!(h
+            .iter()
+            .any(|(w, t)| w == "Dr." && t.title == Some(Title::Provider)));
+        assert!(h
+            .iter()
+            .any(|(w, t)| w == "fax" && t.label == Some(Label::Fax)));
     }
 }

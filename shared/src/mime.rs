@@ -5,9 +5,9 @@
 
 use mail_parser::MessageParser;
 
+use crate::category::Part;
 use crate::config::Policy;
 use crate::scan::{judge, scan_text, Assessment};
-use crate::category::Part;
 use crate::toggle::Toggle;
 
 /// The scannable text of a message.
@@ -38,7 +38,9 @@ pub fn message_text(raw: &[u8], toggle_header: &str) -> Result<MessageText, Mime
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(MimeError::Empty);
     }
-    let msg = MessageParser::default().parse(raw).ok_or(MimeError::NoHeaders)?;
+    let msg = MessageParser::default()
+        .parse(raw)
+        .ok_or(MimeError::NoHeaders)?;
     if msg.headers().is_empty() {
         return Err(MimeError::NoHeaders);
     }
@@ -52,20 +54,38 @@ pub fn message_text(raw: &[u8], toggle_header: &str) -> Result<MessageText, Mime
         }
     }
     let toggle_header = msg.header_raw(toggle_header).map(|v| v.trim().to_string());
-    Ok(MessageText { subject: msg.subject().map(str::to_string), body, toggle_header })
+    Ok(MessageText {
+        subject: msg.subject().map(str::to_string),
+        body,
+        toggle_header,
+    })
 }
 
 /// Parses, scans and judges a raw message under a policy.
 pub fn evaluate(raw: &[u8], policy: &Policy) -> Result<(MessageText, Assessment), MimeError> {
     let m = message_text(raw, &policy.config().toggles.header)?;
-    let from_header = m.toggle_header.as_deref().and_then(|v| policy.toggle_in_header(v));
-    let from_subject = m.subject.as_deref().and_then(|s| policy.toggle_in_subject(s).0);
+    let from_header = m
+        .toggle_header
+        .as_deref()
+        .and_then(|v| policy.toggle_in_header(v));
+    let from_subject = m
+        .subject
+        .as_deref()
+        .and_then(|s| policy.toggle_in_subject(s).0);
     let toggle = match (from_header, from_subject) {
         (Some(Toggle::Secure), _) | (_, Some(Toggle::Secure)) => Some(Toggle::Secure),
         (a, b) => a.or(b),
     };
-    let subject = m.subject.as_deref().map(|s| (s, scan_text(s, Part::Subject)));
-    let a = judge(subject, (&m.body, scan_text(&m.body, Part::Body)), policy, toggle);
+    let subject = m
+        .subject
+        .as_deref()
+        .map(|s| (s, scan_text(s, Part::Subject)));
+    let a = judge(
+        subject,
+        (&m.body, scan_text(&m.body, Part::Body)),
+        policy,
+        toggle,
+    );
     Ok((m, a))
 }
 

@@ -52,57 +52,120 @@ fn patterns() -> Vec<(Shape, String)> {
     let cap = r"[A-Z][a-zß-öø-ÿ]+";
     let word = format!(r"(?:Ma?c[A-Z][a-z]+|[A-Z]['’][A-Z][a-zß-öø-ÿ]+|{cap})(?:-{cap})?");
     vec![
-        (Shape::Email, format!(r"{b}[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}{b}")),
-        (Shape::Url, r"(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)[^\s<>\x22'\[\]{}|\\^`]+".to_string()),
-        (Shape::Ipv4, format!(r"{b}[0-9]{{1,3}}\.[0-9]{{1,3}}\.[0-9]{{1,3}}\.[0-9]{{1,3}}{b}")),
-        (Shape::DateIso, format!(r"{b}(?:19|20)[0-9]{{2}}-[0-9]{{1,2}}-[0-9]{{1,2}}{b}")),
-        (Shape::Ssn, format!(r"{b}[0-9]{{3}}(?:-[0-9]{{2}}-|\x20[0-9]{{2}}\x20)[0-9]{{4}}{b}")),
+        (
+            Shape::Email,
+            format!(
+                r"{b}[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}{b}"
+            ),
+        ),
+        (
+            Shape::Url,
+            r"(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)[^\s<>\x22'\[\]{}|\\^`]+".to_string(),
+        ),
+        (
+            Shape::Ipv4,
+            format!(r"{b}[0-9]{{1,3}}\.[0-9]{{1,3}}\.[0-9]{{1,3}}\.[0-9]{{1,3}}{b}"),
+        ),
+        (
+            Shape::DateIso,
+            format!(r"{b}(?:19|20)[0-9]{{2}}-[0-9]{{1,2}}-[0-9]{{1,2}}{b}"),
+        ),
+        (
+            Shape::Ssn,
+            format!(r"{b}[0-9]{{3}}(?:-[0-9]{{2}}-|\x20[0-9]{{2}}\x20)[0-9]{{4}}{b}"),
+        ),
         (
             Shape::Phone,
-            format!(r"(?:\+?1[\s.\-]?)?(?:\([0-9]{{3}}\)\s?|{b}[0-9]{{3}}[\s.\-])[0-9]{{3}}[\s.\-][0-9]{{4}}{b}{ext}"),
+            format!(
+                r"(?:\+?1[\s.\-]?)?(?:\([0-9]{{3}}\)\s?|{b}[0-9]{{3}}[\s.\-])[0-9]{{3}}[\s.\-][0-9]{{4}}{b}{ext}"
+            ),
         ),
-        (Shape::CardGrouped, format!(r"{b}[0-9]{{4}}[\x20\-][0-9]{{4,6}}[\x20\-][0-9]{{4,5}}(?:[\x20\-][0-9]{{1,4}})?{b}")),
-        (Shape::DateNumeric, format!(r"{b}[0-9]{{1,2}}(?:/[0-9]{{1,2}}/|-[0-9]{{1,2}}-|\.[0-9]{{1,2}}\.)(?:[0-9]{{4}}|[0-9]{{2}}){b}")),
+        (
+            Shape::CardGrouped,
+            format!(
+                r"{b}[0-9]{{4}}[\x20\-][0-9]{{4,6}}[\x20\-][0-9]{{4,5}}(?:[\x20\-][0-9]{{1,4}})?{b}"
+            ),
+        ),
+        (
+            Shape::DateNumeric,
+            format!(
+                r"{b}[0-9]{{1,2}}(?:/[0-9]{{1,2}}/|-[0-9]{{1,2}}-|\.[0-9]{{1,2}}\.)(?:[0-9]{{4}}|[0-9]{{2}}){b}"
+            ),
+        ),
         (
             Shape::DateMonthFirst,
-            format!(r"{b}{MONTH}\.?\s+[0-9]{{1,2}}(?:st|nd|rd|th)?{b}(?:,?\s+(?:[0-9]{{4}}|'[0-9]{{2}}){b})?"),
+            format!(
+                r"{b}{MONTH}\.?\s+[0-9]{{1,2}}(?:st|nd|rd|th)?{b}(?:,?\s+(?:[0-9]{{4}}|'[0-9]{{2}}){b})?"
+            ),
         ),
         (
             Shape::DateDayFirst,
-            format!(r"{b}[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}{b}\.?(?:,?\s+[0-9]{{4}}{b})?"),
+            format!(
+                r"{b}[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}{b}\.?(?:,?\s+[0-9]{{4}}{b})?"
+            ),
         ),
         (
             Shape::Age,
-            format!(r"{b}[0-9]{{2,3}}(?:\s*-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|\s*(?:y/o|yo|y\.o\.)){b}"),
+            format!(
+                r"{b}[0-9]{{2,3}}(?:\s*-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|\s*(?:y/o|yo|y\.o\.)){b}"
+            ),
         ),
-        (Shape::AgeLabelled, format!(r"{b}(?:[Aa]ged?|AGE)\s*:?\s*[0-9]{{2,3}}{b}")),
+        (
+            Shape::AgeLabelled,
+            format!(r"{b}(?:[Aa]ged?|AGE)\s*:?\s*[0-9]{{2,3}}{b}"),
+        ),
         (
             Shape::Street,
             format!(
                 r"{b}[0-9]{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:[0-9]{{1,3}}(?:st|nd|rd|th)|{cap})\s+){{1,3}}{STREET_SUFFIX}{b}\.?(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*#?[A-Za-z0-9\-]+)?"
             ),
         ),
-        (Shape::PoBox, format!(r"{b}(?:[Pp]\.?\s?[Oo]\.?\s*[Bb]ox|POB)\s+[0-9]+{b}")),
+        (
+            Shape::PoBox,
+            format!(r"{b}(?:[Pp]\.?\s?[Oo]\.?\s*[Bb]ox|POB)\s+[0-9]+{b}"),
+        ),
         (
             Shape::CityState,
-            format!(r"{cap}(?:[\x20\-]{cap}){{0,2}},\s*{STATES}{b}(?:\s+[0-9]{{5}}(?:-[0-9]{{4}})?{b})?"),
+            format!(
+                r"{cap}(?:[\x20\-]{cap}){{0,2}},\s*{STATES}{b}(?:\s+[0-9]{{5}}(?:-[0-9]{{4}})?{b})?"
+            ),
         ),
-        (Shape::Mbi, format!(r"{b}[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{{2}}[0-9]{{2}}{b}")),
+        (
+            Shape::Mbi,
+            format!(
+                r"{b}[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{{2}}[0-9]{{2}}{b}"
+            ),
+        ),
         (Shape::Dea, format!(r"{b}[A-Z][A-Z9][0-9]{{7}}{b}")),
         (Shape::Vin, format!(r"{b}[A-HJ-NPR-Z0-9]{{17}}{b}")),
-        (Shape::Icd10, format!(r"{b}[A-TV-Za-tv-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{{1,4}})?{b}")),
+        (
+            Shape::Icd10,
+            // The April 2026 update added codes with a letter second (QA0..).
+            format!(r"{b}(?:[A-TV-Za-tv-z][0-9]|QA)[0-9A-Za-z](?:\.?[0-9A-Za-z]{{1,4}})?{b}"),
+        ),
         (
             Shape::AlnumId,
-            format!(r"{b}(?:[A-Za-z]{{1,6}}-?[0-9][A-Za-z0-9]*|[0-9]+[A-Za-z][A-Za-z0-9]*)(?:-[A-Za-z0-9]+)*{b}"),
+            format!(
+                r"{b}(?:[A-Za-z]{{1,6}}-?[0-9][A-Za-z0-9]*|[0-9]+[A-Za-z][A-Za-z0-9]*)(?:-[A-Za-z0-9]+)*{b}"
+            ),
         ),
         // Short numbers are not identifiers on their own and are too common
         // to tokenise: four digits or more, or digit groups with hyphens.
-        (Shape::Number, format!(r"{b}(?:[0-9]{{4,}}(?:-[0-9]+)*|[0-9]+(?:-[0-9]+)+){b}")),
+        (
+            Shape::Number,
+            format!(r"{b}(?:[0-9]{{4,}}(?:-[0-9]+)*|[0-9]+(?:-[0-9]+)+){b}"),
+        ),
         // Names: a title and capitalised words, or a run of two to four
         // capitalised words joined by spaces, commas or middle initials.
         // Single capitalised words (every sentence start) are not tokens.
-        (Shape::Names, format!(r"{b}(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof)\.?(?:\x20{word}){{1,3}}")),
-        (Shape::Names, format!(r"{word}(?:(?:\x20|,\x20|\.\x20|\x20[A-Z]\.?\x20){word}){{1,3}}")),
+        (
+            Shape::Names,
+            format!(r"{b}(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof)\.?(?:\x20{word}){{1,3}}"),
+        ),
+        (
+            Shape::Names,
+            format!(r"{word}(?:(?:\x20|,\x20|\.\x20|\x20[A-Z]\.?\x20){word}){{1,3}}"),
+        ),
     ]
 }
 
@@ -138,7 +201,11 @@ impl Lexer {
     /// Calls `f` for every token in `text`, left to right, non-overlapping.
     pub(crate) fn tokens(&self, text: &str, mut f: impl FnMut(Token)) {
         for m in self.regex.find_iter(text) {
-            f(Token { shape: self.shapes[m.pattern().as_usize()], start: m.start(), end: m.end() });
+            f(Token {
+                shape: self.shapes[m.pattern().as_usize()],
+                start: m.start(),
+                end: m.end(),
+            });
         }
     }
 }
@@ -162,30 +229,59 @@ mod tests {
     #[test]
     fn table() {
         let cases: &[(&str, Shape, &str)] = &[
-            ("mail jo.doe@clinic.org now", Shape::Email, "jo.doe@clinic.org"),
-            ("see https://portal.example.com/p?id=4 ok", Shape::Url, "https://portal.example.com/p?id=4"),
+            (
+                "mail jo.doe@clinic.org now",
+                Shape::Email,
+                "jo.doe@clinic.org",
+            ),
+            (
+                "see https://portal.example.com/p?id=4 ok",
+                Shape::Url,
+                "https://portal.example.com/p?id=4",
+            ),
             ("host 10.2.3.4 up", Shape::Ipv4, "10.2.3.4"),
             ("on 1961-03-04.", Shape::DateIso, "1961-03-04"),
             ("ssn 123-45-6789 x", Shape::Ssn, "123-45-6789"),
-            ("call (617) 555-0123 x12", Shape::Phone, "(617) 555-0123 x12"),
+            (
+                "call (617) 555-0123 x12",
+                Shape::Phone,
+                "(617) 555-0123 x12",
+            ),
             ("call 617.555.0123", Shape::Phone, "617.555.0123"),
             ("call 1-800-555-0199", Shape::Phone, "1-800-555-0199"),
-            ("card 4111 1111 1111 1111", Shape::CardGrouped, "4111 1111 1111 1111"),
+            (
+                "card 4111 1111 1111 1111",
+                Shape::CardGrouped,
+                "4111 1111 1111 1111",
+            ),
             ("dob 03/04/1961", Shape::DateNumeric, "03/04/1961"),
             ("dob 3-4-61", Shape::DateNumeric, "3-4-61"),
-            ("born March 4th 1961", Shape::DateMonthFirst, "March 4th 1961"),
+            (
+                "born March 4th 1961",
+                Shape::DateMonthFirst,
+                "March 4th 1961",
+            ),
             ("born Mar. 4, 1961", Shape::DateMonthFirst, "Mar. 4, 1961"),
             ("born 4 Mar 1961", Shape::DateDayFirst, "4 Mar 1961"),
             ("a 93-year-old woman", Shape::Age, "93-year-old"),
             ("pt 92 y/o", Shape::Age, "92 y/o"),
             ("aged 91", Shape::AgeLabelled, "aged 91"),
-            ("at 1200 West Elm Street, Apt 4B today", Shape::Street, "1200 West Elm Street, Apt 4B"),
+            (
+                "at 1200 West Elm Street, Apt 4B today",
+                Shape::Street,
+                "1200 West Elm Street, Apt 4B",
+            ),
             ("PO Box 112 x", Shape::PoBox, "PO Box 112"),
-            ("in Boston, MA 02139 now", Shape::CityState, "Boston, MA 02139"),
+            (
+                "in Boston, MA 02139 now",
+                Shape::CityState,
+                "Boston, MA 02139",
+            ),
             ("mbi 1EG4-TE5-MK73", Shape::Mbi, "1EG4-TE5-MK73"),
             ("dea AB1234563", Shape::Dea, "AB1234563"),
             ("vin 1M8GDM9AXKP042788", Shape::Vin, "1M8GDM9AXKP042788"),
             ("dx E11.9", Shape::Icd10, "E11.9"),
+            ("dx QA00.1", Shape::Icd10, "QA00.1"),
             ("member W123456789", Shape::AlnumId, "W123456789"),
             ("npi 1234567893", Shape::Number, "1234567893"),
             ("Dr Sean O'Brien", Shape::Names, "Dr Sean O'Brien"),
@@ -202,8 +298,14 @@ mod tests {
 
     #[test]
     fn near_misses() {
-        assert!(!shapes("version 1.2.3").iter().any(|(s, _)| *s == Shape::Ipv4));
-        assert!(!shapes("ABC123-45-6789").iter().any(|(s, _)| *s == Shape::Ssn));
-        assert!(!shapes("ratio 1/2").iter().any(|(s, _)| *s == Shape::DateNumeric));
+        assert!(!shapes("version 1.2.3")
+            .iter()
+            .any(|(s, _)| *s == Shape::Ipv4));
+        assert!(!shapes("ABC123-45-6789")
+            .iter()
+            .any(|(s, _)| *s == Shape::Ssn));
+        assert!(!shapes("ratio 1/2")
+            .iter()
+            .any(|(s, _)| *s == Shape::DateNumeric));
     }
 }

@@ -101,18 +101,44 @@ pub(crate) fn judge(
     cues.add(subject_cues);
     subject_findings.extend(b.findings);
     let all = subject_findings;
-    let scored = score(Inputs { findings: &all, cues }, th.possible, th.phi, false);
+    let scored = score(
+        Inputs {
+            findings: &all,
+            cues,
+        },
+        th.possible,
+        th.phi,
+        false,
+    );
     let verdict = scored.verdict.max(subject_verdict);
     let action = policy.action(verdict, subject_verdict);
-    Assessment { verdict, score: round3(scored.score), subject_verdict, action, findings: all, toggle }
+    Assessment {
+        verdict,
+        score: round3(scored.score),
+        subject_verdict,
+        action,
+        findings: all,
+        toggle,
+    }
 }
 
 /// The subject on its own: any identifier together with health context is
 /// PHI, because subjects are not protected by standard encryption and show in
 /// notification previews.
 fn subject_verdict(s: &TextScan, possible: f32, phi: f32) -> Verdict {
-    let strict = score(Inputs { findings: &s.findings, cues: s.cues }, possible, phi, true);
-    let any_id = s.findings.iter().any(|f| !f.category.is_health() && !f.category.is_provider_id());
+    let strict = score(
+        Inputs {
+            findings: &s.findings,
+            cues: s.cues,
+        },
+        possible,
+        phi,
+        true,
+    );
+    let any_id = s
+        .findings
+        .iter()
+        .any(|f| !f.category.is_health() && !f.category.is_provider_id());
     let any_health = s.findings.iter().any(|f| f.category.is_health());
     if strict.verdict == Verdict::Phi || (any_id && any_health) {
         Verdict::Phi

@@ -38,7 +38,14 @@ impl Policy {
         strip(&t.nosecure_tags, Toggle::NoSecure, &mut found);
         strip(&t.secure_tags, Toggle::Secure, &mut found);
         let tidy = out.split_whitespace().collect::<Vec<_>>().join(" ");
-        (found, if found.is_some() { tidy } else { subject.to_string() })
+        (
+            found,
+            if found.is_some() {
+                tidy
+            } else {
+                subject.to_string()
+            },
+        )
     }
 
     /// Reads the toggle header's value (`on`/`off`, also `yes`/`no`,
@@ -58,7 +65,11 @@ fn find_ci(hay: &str, needle: &str) -> Option<usize> {
         return None;
     }
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    (0..=h.len() - n.len()).find(|&i| hay.is_char_boundary(i) && hay.is_char_boundary(i + n.len()) && h[i..i + n.len()].eq_ignore_ascii_case(n))
+    (0..=h.len() - n.len()).find(|&i| {
+        hay.is_char_boundary(i)
+            && hay.is_char_boundary(i + n.len())
+            && h[i..i + n.len()].eq_ignore_ascii_case(n)
+    })
 }
 
 #[cfg(test)]
@@ -68,10 +79,22 @@ mod tests {
     #[test]
     fn tags_are_found_and_stripped() {
         let p = Policy::default();
-        assert_eq!(p.toggle_in_subject("[SECURE] Lab results"), (Some(Toggle::Secure), "Lab results".into()));
-        assert_eq!(p.toggle_in_subject("Lunch [nosecure]"), (Some(Toggle::NoSecure), "Lunch".into()));
-        assert_eq!(p.toggle_in_subject("[nosecure] [secure] x"), (Some(Toggle::Secure), "x".into()));
-        assert_eq!(p.toggle_in_subject("Plain  subject"), (None, "Plain  subject".into()));
+        assert_eq!(
+            p.toggle_in_subject("[SECURE] Lab results"),
+            (Some(Toggle::Secure), "Lab results".into())
+        );
+        assert_eq!(
+            p.toggle_in_subject("Lunch [nosecure]"),
+            (Some(Toggle::NoSecure), "Lunch".into())
+        );
+        assert_eq!(
+            p.toggle_in_subject("[nosecure] [secure] x"),
+            (Some(Toggle::Secure), "x".into())
+        );
+        assert_eq!(
+            p.toggle_in_subject("Plain  subject"),
+            (None, "Plain  subject".into())
+        );
         assert_eq!(p.toggle_in_header(" On "), Some(Toggle::Secure));
         assert_eq!(p.toggle_in_header("maybe"), None);
     }

@@ -59,7 +59,11 @@ fn identifying_weight(f: &Finding) -> f32 {
 fn health_weight(f: &Finding) -> f32 {
     match f.category {
         Category::Icd10 | Category::Cpt => 1.0,
-        Category::Medication | Category::Lab if matches!(f.reason, Reason::MedicationDose | Reason::LabValue) => 1.0,
+        Category::Medication | Category::Lab
+            if matches!(f.reason, Reason::MedicationDose | Reason::LabValue) =>
+        {
+            1.0
+        }
         _ => 0.9,
     }
 }
@@ -85,13 +89,24 @@ pub(crate) struct Scored {
 pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) -> Scored {
     let fs = inp.findings;
     // A medical identifier is PHI on its own.
-    let strong = fs.iter().filter(|f| f.category.is_strong_medical_id()).map(|f| f.confidence).fold(0.0, f32::max);
+    let strong = fs
+        .iter()
+        .filter(|f| f.category.is_strong_medical_id())
+        .map(|f| f.confidence)
+        .fold(0.0, f32::max);
     // Clinical context: words about a patient, codes, provider ids.
-    let clinical_findings = fs.iter().any(|f| matches!(f.category, Category::Icd10 | Category::Cpt | Category::Dea | Category::Npi))
-        || fs.iter().any(|f| matches!(f.reason, Reason::MedicationDose | Reason::LabValue | Reason::DateOfBirth));
-    let context = if subject_only {
-        1.0
-    } else if inp.cues.patient > 0 || clinical_findings {
+    let clinical_findings = fs.iter().any(|f| {
+        matches!(
+            f.category,
+            Category::Icd10 | Category::Cpt | Category::Dea | Category::Npi
+        )
+    }) || fs.iter().any(|f| {
+        matches!(
+            f.reason,
+            Reason::MedicationDose | Reason::LabValue | Reason::DateOfBirth
+        )
+    });
+    let context = if subject_only || inp.cues.patient > 0 || clinical_findings {
         1.0
     } else if inp.cues.clinical + inp.cues.relative >= 2 {
         0.8
@@ -132,9 +147,18 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     let health_only = if health.is_empty() {
         0.0
     } else {
-        let best = health.iter().map(|h| h.confidence * health_weight(h)).fold(0.0, f32::max);
-        let clinical = if inp.cues.patient > 0 || clinical_findings { 1.0 } else { 0.0 };
-        (best * 0.45 * clinical).min(possible.max(0.01) + 0.05).min(phi - 0.01)
+        let best = health
+            .iter()
+            .map(|h| h.confidence * health_weight(h))
+            .fold(0.0, f32::max);
+        let clinical = if inp.cues.patient > 0 || clinical_findings {
+            1.0
+        } else {
+            0.0
+        };
+        (best * 0.45 * clinical)
+            .min(possible.max(0.01) + 0.05)
+            .min(phi - 0.01)
     };
     let score = strong.max(link).max(health_only).clamp(0.0, 1.0);
     let verdict = if score >= phi {
@@ -152,34 +176,113 @@ mod tests {
     use super::*;
 
     fn f(category: Category, start: usize, confidence: f32, reason: Reason) -> Finding {
-        Finding { part: Part::Body, category, start, end: start + 5, confidence, reason }
+        Finding {
+            part: Part::Body,
+            category,
+            start,
+            end: start + 5,
+            confidence,
+            reason,
+        }
     }
 
     #[test]
     fn strong_identifier_alone_is_phi() {
         let fs = [f(Category::Mrn, 0, 0.92, Reason::Labelled)];
-        assert_eq!(score(Inputs { findings: &fs, cues: Cues::default() }, 0.3, 0.5, false).verdict, Verdict::Phi);
+        assert_eq!(
+            score(
+                Inputs {
+                    findings: &fs,
+                    cues: Cues::default()
+                },
+                0.3,
+                0.5,
+                false
+            )
+            .verdict,
+            Verdict::Phi
+        );
     }
 
     #[test]
     fn name_and_phone_alone_are_clean() {
-        let fs = [f(Category::Name, 0, 0.8, Reason::NamePair), f(Category::Phone, 20, 0.85, Reason::Phone)];
-        assert_eq!(score(Inputs { findings: &fs, cues: Cues::default() }, 0.3, 0.5, false).verdict, Verdict::Clean);
+        let fs = [
+            f(Category::Name, 0, 0.8, Reason::NamePair),
+            f(Category::Phone, 20, 0.85, Reason::Phone),
+        ];
+        assert_eq!(
+            score(
+                Inputs {
+                    findings: &fs,
+                    cues: Cues::default()
+                },
+                0.3,
+                0.5,
+                false
+            )
+            .verdict,
+            Verdict::Clean
+        );
     }
 
     #[test]
     fn name_with_condition_and_patient_cue_is_phi() {
-        let fs = [f(Category::Name, 0, 0.8, Reason::NamePair), f(Category::Condition, 40, 0.8, Reason::Condition)];
-        let cues = Cues { patient: 1, ..Cues::default() };
-        assert_eq!(score(Inputs { findings: &fs, cues }, 0.3, 0.5, false).verdict, Verdict::Phi);
+        let fs = [
+            f(Category::Name, 0, 0.8, Reason::NamePair),
+            f(Category::Condition, 40, 0.8, Reason::Condition),
+        ];
+        let cues = Cues {
+            patient: 1,
+            ..Cues::default()
+        };
+        assert_eq!(
+            score(
+                Inputs {
+                    findings: &fs,
+                    cues
+                },
+                0.3,
+                0.5,
+                false
+            )
+            .verdict,
+            Verdict::Phi
+        );
         // Without any clinical wording it is only possible.
-        assert_eq!(score(Inputs { findings: &fs, cues: Cues::default() }, 0.3, 0.5, false).verdict, Verdict::Possible);
+        assert_eq!(
+            score(
+                Inputs {
+                    findings: &fs,
+                    cues: Cues::default()
+                },
+                0.3,
+                0.5,
+                false
+            )
+            .verdict,
+            Verdict::Possible
+        );
     }
 
     #[test]
     fn condition_alone_is_not_phi() {
         let fs = [f(Category::Condition, 0, 0.8, Reason::Condition)];
-        let cues = Cues { patient: 2, ..Cues::default() };
-        assert_ne!(score(Inputs { findings: &fs, cues }, 0.3, 0.5, false).verdict, Verdict::Phi);
+        let cues = Cues {
+            patient: 2,
+            ..Cues::default()
+        };
+        assert_ne!(
+            score(
+                Inputs {
+                    findings: &fs,
+                    cues
+                },
+                0.3,
+                0.5,
+                false
+            )
+            .verdict,
+            Verdict::Phi
+        );
     }
 }

@@ -8,9 +8,35 @@ use sealpost_policy::{assess, evaluate, scan_text, IncrementalScan, Part, Policy
 /// and line breaks, so tokens, labels and chunk boundaries all occur.
 fn phi_text() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "MRN ", "DOB ", "03/04/1961", "Maria", "Lopez", " ", ", ", "\n", "\n\n", "\r\n", "é", "—", "🙂",
-        "123-45-6789", "(617) 555-0123", "E11.9", "CPT 99213", "diabetes", "metformin 500 mg", "Dr. ", "x",
-        "1EG4-TE5-MK73", "4111 1111 1111 1111", "Boston, MA 02139", "@", ".", "http://", "9", "A1C ",
+        "MRN ",
+        "DOB ",
+        "03/04/1961",
+        "Maria",
+        "Lopez",
+        " ",
+        ", ",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "é",
+        "—",
+        "🙂",
+        "123-45-6789",
+        "(617) 555-0123",
+        "E11.9",
+        "CPT 99213",
+        "diabetes",
+        "metformin 500 mg",
+        "Dr. ",
+        "x",
+        "1EG4-TE5-MK73",
+        "4111 1111 1111 1111",
+        "Boston, MA 02139",
+        "@",
+        ".",
+        "http://",
+        "9",
+        "A1C ",
     ]);
     prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
 }

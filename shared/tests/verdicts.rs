@@ -23,7 +23,11 @@ fn identifier_with_health_information_is_phi() {
 
 #[test]
 fn strong_medical_identifier_alone_is_phi() {
-    for body in ["Please pull the chart, MRN 00482913.", "Medicare # 1EG4-TE5-MK73 on file", "Member ID: XJH123456789"] {
+    for body in [
+        "Please pull the chart, MRN 00482913.",
+        "Medicare # 1EG4-TE5-MK73 on file",
+        "Member ID: XJH123456789",
+    ] {
         assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
     }
 }
@@ -43,25 +47,49 @@ fn business_mail_with_names_and_numbers_is_clean() {
 
 #[test]
 fn subject_is_judged_on_its_own() {
-    let a = assess(Some("Lab results for Maria Lopez - A1C 9.2"), "See attached.", &Policy::default());
+    let a = assess(
+        Some("Lab results for Maria Lopez - A1C 9.2"),
+        "See attached.",
+        &Policy::default(),
+    );
     assert_eq!(a.subject_verdict, Verdict::Phi);
     assert_eq!(a.verdict, Verdict::Phi);
-    assert!(a.findings.iter().any(|f| f.category == Category::Name && f.part == sealpost_policy::Part::Subject));
+    assert!(a
+        .findings
+        .iter()
+        .any(|f| f.category == Category::Name && f.part == sealpost_policy::Part::Subject));
     let b = assess(Some("Q3 planning"), "See attached.", &Policy::default());
     assert_eq!(b.subject_verdict, Verdict::Clean);
 }
 
 #[test]
 fn strictest_policy_blocks_phi_subjects() {
-    let a = assess(Some("RE: John Carter DOB 03/04/1961 MRI"), "ok", &Policy::strictest());
+    let a = assess(
+        Some("RE: John Carter DOB 03/04/1961 MRI"),
+        "ok",
+        &Policy::strictest(),
+    );
     assert_eq!(a.action, Action::Block);
 }
 
 #[test]
 fn allow_listed_terms_are_not_findings() {
-    let policy = Policy::from_toml("[allow]\nterms = [\"(617) 555-0100\"]\ninternal_domains = [\"riverside-fm.example\"]").unwrap();
-    let a = assess(None, "Call us at (617) 555-0100 or write to frontdesk@riverside-fm.example", &policy);
-    assert!(a.findings.iter().all(|f| f.category != Category::Phone && f.category != Category::Email), "{:?}", a.findings);
+    let policy = Policy::from_toml(
+        "[allow]\nterms = [\"(617) 555-0100\"]\ninternal_domains = [\"riverside-fm.example\"]",
+    )
+    .unwrap();
+    let a = assess(
+        None,
+        "Call us at (617) 555-0100 or write to frontdesk@riverside-fm.example",
+        &policy,
+    );
+    assert!(
+        a.findings
+            .iter()
+            .all(|f| f.category != Category::Phone && f.category != Category::Email),
+        "{:?}",
+        a.findings
+    );
 }
 
 #[test]

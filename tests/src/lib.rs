@@ -7,7 +7,10 @@ use std::sync::OnceLock;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repo").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repo")
+        .to_path_buf()
 }
 
 /// `../shared` beside the repository (read-only development data).
@@ -28,8 +31,13 @@ pub fn sealpost_bin() -> &'static Path {
         // target/<profile>/deps/e2e-HASH → target/<profile>/sealpost
         let profile_dir = exe.parent().and_then(Path::parent).expect("target layout");
         let bin = profile_dir.join("sealpost");
+        // Build in the profile these tests were built in (`--release` or not).
+        let mut args = vec!["build", "--quiet", "-p", "sealpost", "--bin", "sealpost"];
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            args.push("--release");
+        }
         let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "sealpost", "--bin", "sealpost"])
+            .args(&args)
             .current_dir(repo_root())
             .status()
             .expect("running cargo build");
@@ -50,7 +58,12 @@ pub fn sealpost(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starting sealpost");
-    child.stdin.take().expect("stdin").write_all(stdin).expect("writing stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("writing stdin");
     child.wait_with_output().expect("waiting for sealpost")
 }
 
@@ -68,7 +81,8 @@ pub struct Label {
 /// Reads `labels.tsv` of the labelled set.
 pub fn labels() -> Vec<Label> {
     let path = labelled_dir().join("labels.tsv");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     text.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
@@ -78,7 +92,12 @@ pub fn labels() -> Vec<Label> {
             Label {
                 file: cols[0].to_string(),
                 verdict: cols[1].to_string(),
-                categories: cols[2].split(',').map(str::trim).filter(|c| !c.is_empty() && *c != "-").map(String::from).collect(),
+                categories: cols[2]
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty() && *c != "-")
+                    .map(String::from)
+                    .collect(),
             }
         })
         .collect()

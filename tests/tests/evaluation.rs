@@ -32,7 +32,11 @@ fn crlf(raw: &[u8]) -> Vec<u8> {
 fn labelled_set_meets_recall_and_false_positive_targets() {
     let policy = Policy::default();
     let labels = labels();
-    assert!(labels.len() >= 100, "labelled set too small: {}", labels.len());
+    assert!(
+        labels.len() >= 100,
+        "labelled set too small: {}",
+        labels.len()
+    );
     let mut per_cat: BTreeMap<String, Counts> = BTreeMap::new();
     let (mut phi_total, mut phi_hit, mut phi_hit_or_possible) = (0, 0, 0);
     let (mut clean_total, mut clean_phi, mut clean_possible) = (0, 0, 0);
@@ -43,7 +47,11 @@ fn labelled_set_meets_recall_and_false_positive_targets() {
         let (_, a) = evaluate(&raw, &policy).unwrap_or_else(|e| panic!("{}: {e}", l.file));
         // Line endings must not change the verdict.
         let (_, a2) = evaluate(&crlf(&raw), &policy).unwrap();
-        assert_eq!(a.verdict, a2.verdict, "{}: verdict differs with CRLF", l.file);
+        assert_eq!(
+            a.verdict, a2.verdict,
+            "{}: verdict differs with CRLF",
+            l.file
+        );
         match l.verdict.as_str() {
             "phi" => {
                 phi_total += 1;
@@ -91,7 +99,10 @@ fn labelled_set_meets_recall_and_false_positive_targets() {
     for (c, k) in &per_cat {
         let p = k.tp as f64 / (k.tp + k.fp).max(1) as f64;
         let r = k.tp as f64 / (k.tp + k.fn_).max(1) as f64;
-        println!("  {c:<15} {p:>6.2} {r:>8.2}   ({}/{}/{})", k.tp, k.fp, k.fn_);
+        println!(
+            "  {c:<15} {p:>6.2} {r:>8.2}   ({}/{}/{})",
+            k.tp, k.fp, k.fn_
+        );
     }
     let recall = phi_hit as f64 / phi_total.max(1) as f64;
     let fp_rate = clean_phi as f64 / clean_total.max(1) as f64;
@@ -109,8 +120,14 @@ fn labelled_set_meets_recall_and_false_positive_targets() {
     if !false_alarms.is_empty() {
         println!("false phi: {}", false_alarms.join(", "));
     }
-    assert!(recall >= 0.97, "message-level recall {recall:.3} below 0.97");
-    assert!(fp_rate <= 0.02, "phi on {fp_rate:.3} of labelled business mail (target ≤ 0.02)");
+    assert!(
+        recall >= 0.97,
+        "message-level recall {recall:.3} below 0.97"
+    );
+    assert!(
+        fp_rate <= 0.02,
+        "phi on {fp_rate:.3} of labelled business mail (target ≤ 0.02)"
+    );
 }
 
 #[test]
@@ -121,7 +138,12 @@ fn real_business_mail_is_rarely_phi() {
         return;
     }
     let mut files: Vec<_> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e} (set SEALPOST_SKIP_SHARED_DATA=1 to skip)", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (set SEALPOST_SKIP_SHARED_DATA=1 to skip)",
+                dir.display()
+            )
+        })
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .collect();
@@ -150,5 +172,8 @@ fn real_business_mail_is_rarely_phi() {
     }
     assert!(n >= 1000, "expected the 2,000-message sample, found {n}");
     assert_eq!(errors, 0, "every sample message parses");
-    assert!(rate <= 0.02, "phi on {rate:.4} of real business mail (target ≤ 0.02)");
+    assert!(
+        rate <= 0.02,
+        "phi on {rate:.4} of real business mail (target ≤ 0.02)"
+    );
 }

@@ -50,7 +50,11 @@ impl Drop for Dir {
 }
 
 fn lines(out: &[u8]) -> Vec<Value> {
-    String::from_utf8(out.to_vec()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    String::from_utf8(out.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -59,7 +63,11 @@ fn json_lines_follow_the_contract_in_input_order() {
     let a = d.file("a.eml", REFERRAL.as_bytes());
     let b = d.file("b.eml", BUSINESS.as_bytes());
     let out = sealpost(&["scan", "--json", &a, &b], b"");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = lines(&out.stdout);
     assert_eq!(v.len(), 2);
     assert_eq!(v[0]["path"], a.as_str());
@@ -77,7 +85,10 @@ fn json_lines_follow_the_contract_in_input_order() {
         let mut k: Vec<&str> = f.keys().map(String::as_str).collect();
         k.sort();
         assert_eq!(k, ["category", "confidence", "end", "part", "start"]);
-        let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            f["start"].as_u64().unwrap() as usize,
+            f["end"].as_u64().unwrap() as usize,
+        );
         assert!(s < e);
         if f["part"] == "subject" && f["category"] == "date" {
             assert_eq!(&subject[s..e], "03/04/1961");
@@ -101,7 +112,10 @@ fn text_mode_offsets_are_into_the_file_bytes() {
     let got: Vec<(String, &str)> = fs
         .iter()
         .map(|f| {
-            let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
+            let (s, e) = (
+                f["start"].as_u64().unwrap() as usize,
+                f["end"].as_u64().unwrap() as usize,
+            );
             (f["category"].as_str().unwrap().to_string(), &body[s..e])
         })
         .collect();
@@ -126,7 +140,10 @@ fn bad_inputs_get_an_error_line_and_the_rest_is_scanned() {
     assert_eq!(v[2]["verdict"], "phi");
     let out = sealpost(&["scan", "--json", "--text", &latin], b"");
     assert_eq!(out.status.code(), Some(1));
-    assert!(lines(&out.stdout)[0]["error"].as_str().unwrap().contains("UTF-8"));
+    assert!(lines(&out.stdout)[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("UTF-8"));
 }
 
 #[test]
@@ -137,10 +154,19 @@ fn files_from_a_list_and_from_stdin() {
     let list = d.file("list.txt", format!("{b}\n{a}\n").as_bytes());
     let out = sealpost(&["scan", "--json", "--files-from", &list], b"");
     let v = lines(&out.stdout);
-    assert_eq!((v[0]["path"].as_str(), v[1]["path"].as_str()), (Some(b.as_str()), Some(a.as_str())));
-    let out = sealpost(&["scan", "--json", "--files-from", "-", &a], format!("{b}\r\n").as_bytes());
+    assert_eq!(
+        (v[0]["path"].as_str(), v[1]["path"].as_str()),
+        (Some(b.as_str()), Some(a.as_str()))
+    );
+    let out = sealpost(
+        &["scan", "--json", "--files-from", "-", &a],
+        format!("{b}\r\n").as_bytes(),
+    );
     let v = lines(&out.stdout);
-    assert_eq!((v[0]["path"].as_str(), v[1]["path"].as_str()), (Some(a.as_str()), Some(b.as_str())));
+    assert_eq!(
+        (v[0]["path"].as_str(), v[1]["path"].as_str()),
+        (Some(a.as_str()), Some(b.as_str()))
+    );
 }
 
 #[test]
@@ -166,8 +192,15 @@ fn a_bad_policy_is_refused_naming_the_key() {
     let out = sealpost(&["scan", "--json", "--policy", &bad, &a], b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("thresholds.phi"));
-    let strict = d.file("p.json", br#"{"actions": {"possible": "block"}, "categories": ["phone"]}"#);
+    let strict = d.file(
+        "p.json",
+        br#"{"actions": {"possible": "block"}, "categories": ["phone"]}"#,
+    );
     let out = sealpost(&["scan", "--json", "--policy", &strict, &a], b"");
     let v = lines(&out.stdout);
-    assert!(v[0]["findings"].as_array().unwrap().iter().all(|f| f["category"] == "phone"));
+    assert!(v[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["category"] == "phone"));
 }

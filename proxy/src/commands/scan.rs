@@ -84,9 +84,15 @@ fn json_finding(f: &Finding) -> JsonFinding {
 }
 
 fn load_policy(path: Option<&Path>) -> Result<Policy> {
-    let Some(path) = path else { return Ok(Policy::default()) };
-    let text = fs::read_to_string(path).with_context(|| format!("reading policy {}", path.display()))?;
-    let policy = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+    let Some(path) = path else {
+        return Ok(Policy::default());
+    };
+    let text =
+        fs::read_to_string(path).with_context(|| format!("reading policy {}", path.display()))?;
+    let policy = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
         Policy::from_json(&text)
     } else {
         Policy::from_toml(&text)
@@ -135,7 +141,10 @@ fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             walk(&path, ext, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+        {
             out.push(path);
         }
     }
@@ -146,12 +155,25 @@ fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> io::Result<()> {
 pub(super) fn scan_one(path: &Path, text_mode: bool, policy: &Policy) -> Result<Scanned, String> {
     let raw = fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     if text_mode {
-        let body = String::from_utf8(raw).map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+        let body = String::from_utf8(raw).map_err(|e| {
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
         let assessment = assess(None, &body, policy);
-        Ok(Scanned { subject: None, body, assessment })
+        Ok(Scanned {
+            subject: None,
+            body,
+            assessment,
+        })
     } else {
         let (m, assessment) = evaluate(&raw, policy).map_err(|e| e.to_string())?;
-        Ok(Scanned { subject: m.subject, body: m.body, assessment })
+        Ok(Scanned {
+            subject: m.subject,
+            body: m.body,
+            assessment,
+        })
     }
 }
 
@@ -175,7 +197,10 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
                     score: round3(s.assessment.score),
                     findings: s.assessment.findings.iter().map(json_finding).collect(),
                 }),
-                Err(e) => serde_json::to_string(&JsonError { path: &shown, error: e.clone() }),
+                Err(e) => serde_json::to_string(&JsonError {
+                    path: &shown,
+                    error: e.clone(),
+                }),
             }?;
             writeln!(out, "{line}")?;
         } else {
@@ -184,7 +209,10 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     if failed > 0 {
-        eprintln!("sealpost scan: {failed} of {} inputs could not be scanned", paths.len());
+        eprintln!(
+            "sealpost scan: {failed} of {} inputs could not be scanned",
+            paths.len()
+        );
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

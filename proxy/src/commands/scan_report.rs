@@ -16,7 +16,11 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-pub(super) fn write_report(out: &mut impl Write, path: &str, result: &Result<Scanned, String>) -> io::Result<()> {
+pub(super) fn write_report(
+    out: &mut impl Write,
+    path: &str,
+    result: &Result<Scanned, String>,
+) -> io::Result<()> {
     let s = match result {
         Ok(s) => s,
         Err(e) => return writeln!(out, "{path}\n  error: {e}\n"),
@@ -28,7 +32,12 @@ pub(super) fn write_report(out: &mut impl Write, path: &str, result: &Result<Sca
         Verdict::Phi => "PHI",
     };
     writeln!(out, "{path}")?;
-    writeln!(out, "  verdict: {verdict} (score {:.2}); policy action: {}", a.score, a.action.as_str())?;
+    writeln!(
+        out,
+        "  verdict: {verdict} (score {:.2}); policy action: {}",
+        a.score,
+        a.action.as_str()
+    )?;
     if a.subject_verdict == Verdict::Phi {
         writeln!(out, "  subject: contains PHI on its own — subjects show in previews and are not encrypted by standard schemes")?;
     }
