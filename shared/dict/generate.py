@@ -304,11 +304,34 @@ def expand_curated(entries: list[str]) -> list[str]:
     return sorted(out)
 
 
+def write_curated(stats: dict) -> None:
+    """The hand-written lists: conditions, procedures, labs, abbreviations."""
+    stats["conditions.txt"] = write_list("conditions.txt", expand_curated(CONDITIONS))
+    stats["procedures.txt"] = write_list("procedures.txt", expand_curated(PROCEDURES))
+    stats["labs.txt"] = write_list("labs.txt", expand_curated(LABS))
+    abbrevs = []
+    for cat, items in CLINICAL_ABBREVS.items():
+        abbrevs += [f"{a}\t{cat}" for a in items.split()]
+    assert len({a.split("\t")[0] for a in abbrevs}) == len(abbrevs), "dup abbrev"
+    stats["clinical_abbrevs.tsv"] = write_list("clinical_abbrevs.tsv", abbrevs)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache-dir", type=Path,
                     help="keep/re-use downloaded artifacts here")
+    ap.add_argument("--curated-only", action="store_true",
+                    help="rewrite only the hand-written lists (no downloads)")
     args = ap.parse_args()
+    if args.curated_only:
+        stats = {}
+        for fname in ("first_names.txt", "surnames.txt", "ambiguous_names.txt",
+                      "zips.txt", "icd10cm.txt", "drugs.txt", "drugs_ambiguous.txt"):
+            data = (OUT_DIR / fname).read_bytes()
+            stats[fname] = (data.count(b"\n"), len(data))
+        write_curated(stats)
+        write_provenance(stats)
+        return
 
     with tempfile.TemporaryDirectory() as tmpname:
         tmp = Path(tmpname)
@@ -332,14 +355,7 @@ def main() -> None:
                           set(fn) | set(sn))
         stats["drugs.txt"] = write_list("drugs.txt", keep)
         stats["drugs_ambiguous.txt"] = write_list("drugs_ambiguous.txt", amb)
-        stats["conditions.txt"] = write_list("conditions.txt", expand_curated(CONDITIONS))
-        stats["procedures.txt"] = write_list("procedures.txt", expand_curated(PROCEDURES))
-        stats["labs.txt"] = write_list("labs.txt", expand_curated(LABS))
-        abbrevs = []
-        for cat, items in CLINICAL_ABBREVS.items():
-            abbrevs += [f"{a}\t{cat}" for a in items.split()]
-        assert len({a.split("\t")[0] for a in abbrevs}) == len(abbrevs), "dup abbrev"
-        stats["clinical_abbrevs.tsv"] = write_list("clinical_abbrevs.tsv", abbrevs)
+        write_curated(stats)
 
     write_provenance(stats)
     total = 0
@@ -545,6 +561,34 @@ DRUG_STOPLIST = {
 SHORT_OK = {"hiv", "flu", "mri", "a1c", "ivf"}
 
 CONDITIONS = [
+    # --- symptoms and presentations (multi-word or unambiguous forms only)
+    "chest pain", "chest pains", "chest tightness", "shortness of breath",
+    "short of breath", "difficulty breathing", "trouble breathing",
+    "headache", "headaches", "severe headache", "dizziness", "lightheaded",
+    "lightheadedness", "fainting", "fainted", "syncope", "palpitations",
+    "nausea", "vomiting", "diarrhea", "constipation", "abdominal pain",
+    "back pain", "lower back pain", "knee pain", "hip pain", "joint pain",
+    "neck pain", "shoulder pain", "jaw pain", "ear pain", "tooth pain",
+    "toothache", "sore throat", "persistent cough", "wheezing", "numbness",
+    "tingling", "slurred speech", "facial droop", "new confusion",
+    "acute confusion", "altered mental status", "fall risk", "blurred vision",
+    "blurry vision", "vision loss", "double vision", "memory loss",
+    "incontinence", "swollen ankles", "leg swelling", "blood in stool",
+    "blood in urine", "stemi", "nstemi", "heart failure", "seizures",
+    "fractured", "broken arm", "broken leg", "broken hip", "broken wrist",
+    "sprained ankle", "concussion", "laceration", "torn acl", "acl tear",
+    "torn meniscus", "rotator cuff tear", "allergic reaction", "anaphylaxis",
+    "blood clot", "tumor", "tumour", "malignant", "metastatic", "metastasis",
+    "in remission", "overdose", "overdosed", "suicidal", "suicidal ideation",
+    "self-harm", "substance use disorder", "alcohol use disorder",
+    "withdrawal symptoms", "ear infection", "strep throat", "pink eye",
+    "conjunctivitis", "do not resuscitate", "miscarriage", "postpartum",
+    "sensorineural hearing loss", "tinnitus", "vertigo", "insomnia",
+    "pressure ulcer", "bed sore", "bedsore", "wound infection",
+    "infected wound", "gallstones", "kidney stones", "appendicitis",
+    "morbid obesity", "eating disorder", "elevated blood pressure",
+    "blood pressure", "aspiration pneumonia", "urinary tract infection",
+    "jaw clicking", "temporomandibular joint disorder",
     # --- metabolic / endocrine
     "diabetes", "diabetic", "diabetics", "type 1 diabetes", "type 2 diabetes",
     "type i diabetes", "type ii diabetes", "type one diabetes",
@@ -780,6 +824,20 @@ CONDITIONS = [
 ]
 
 PROCEDURES = [
+    "cat scan", "ct with contrast", "ct without contrast", "with contrast",
+    "without contrast", "stress test", "pre-op", "post-op",
+    "preop", "postop", "pre-op clearance", "post-op visit", "acl reconstruction",
+    "acl repair", "knee replacement", "hip replacement", "autograft",
+    "stitches", "sutures", "iv fluids", "blood transfusion", "transfusion",
+    "intubated", "intubation", "ventilator", "cardiac cath", "catheterization",
+    "stent", "stents", "defibrillator", "hearing aid", "hearing aids",
+    "audiogram", "12-lead", "12-lead ecg", "x-rays", "xrays", "pap smear",
+    "physical exam", "well child visit", "vaccination", "vaccinations",
+    "immunization", "immunizations", "root canal", "tooth extraction",
+    "wisdom teeth", "orthodontic", "palate expander", "egg retrieval",
+    "embryo transfer", "wound care", "hospice", "palliative care",
+    "chemo", "radiation therapy", "dialysis session", "remote monitoring",
+    "device check", "lab draw",
     # --- imaging
     "mri", "mri scan", "mris", "magnetic resonance imaging", "ct scan",
     "ct scans", "cat scan", "cat scans", "computed tomography", "pet scan",
@@ -926,6 +984,11 @@ PROCEDURES = [
 ]
 
 LABS = [
+    "cholesterol", "heart rate", "pulse ox", "pulse oximetry",
+    "oxygen saturation", "o2 sat", "o2 sats", "spo2", "blood glucose",
+    "glucose level", "cd4 count", "pregnancy test", "covid test",
+    "strep test", "urine culture", "hiv test", "std test", "std testing",
+    "biopsy results", "pathology results", "imaging results",
     # --- glucose / diabetes
     "hba1c", "a1c", "hemoglobin a1c", "haemoglobin a1c", "a1c level",
     "a1c test", "glycated hemoglobin", "glycosylated hemoglobin",
@@ -1050,7 +1113,7 @@ CLINICAL_ABBREVS = {
         AFIB AIDS AKI ALS ARDS ASCVD BPH CAD CHF CKD COPD CVA DKA DM1 DM2 DVT
         ESRD GAD GERD HBV HCV HFpEF HFrEF HIV HLD HPV HSV HTN IBD IBS IDDM MDD
         MRSA NAFLD NIDDM OCD OSA OUD PCOS PTSD RSV SLE STD STI SUD T1D T1DM
-        T2D T2DM TBI TIA UTI ADHD
+        T2D T2DM TBI TIA UTI ADHD STEMI NSTEMI DNR DNI POLST SNHL TMJ
     """,
     "procedure": """
         CABG ECG EEG EGD EKG EMG ERCP IUI IVF MRI ORIF PCI TAVR THA TKA TURP

@@ -240,6 +240,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     });
     names(&mut ctx, &words);
     dates_next_to_names(&mut ctx);
+    signature::mark(text, &mut ctx.out);
     let mut findings = ctx.out;
     findings.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     findings.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.category == b.category);
@@ -446,6 +447,8 @@ fn classify(ctx: &mut Ctx, t: Token) {
                 ctx.push(Category::Age, start, end, 0.9, Reason::AgeOver89);
             }
         }
+        Shape::Vital => ctx.push(Category::Lab, start, end, 0.9, Reason::VitalSign),
+        Shape::Imaging => ctx.push(Category::Procedure, start, end, 0.85, Reason::Imaging),
         Shape::Street => ctx.push(Category::Address, start, end, 0.85, Reason::StreetAddress),
         Shape::PoBox => ctx.push(Category::Address, start, end, 0.8, Reason::PostBox),
         Shape::CityState => city_state(ctx, start, s),
@@ -836,6 +839,23 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
                 continue;
             }
         }
+        // "Hi Arthur," / "Dear Maria Lopez": the person the message is to.
+        if k.first && greeting_before(text, w.start) {
+            let conf = if k.common_word && last == i {
+                0.65
+            } else {
+                0.8
+            };
+            ctx.push(
+                Category::Name,
+                w.start,
+                span_end,
+                conf,
+                Reason::NameInGreeting,
+            );
+            i = last + 1;
+            continue;
+        }
         if label.is_some() && any_known {
             ctx.push(
                 Category::Name,
@@ -886,6 +906,29 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
     }
 }
 
+/// Words that open a message before the addressee's name.
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "hola",
+    "buenos días",
+    "buenas tardes",
+    "estimado",
+    "estimada",
+];
+
+/// Whether the line holding `at` starts with a greeting right before it.
+fn greeting_before(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let before = text[line_start..at].trim().trim_end_matches(',');
+    GREETINGS.iter().any(|g| before.eq_ignore_ascii_case(g))
+}
+
 /// A plain date right after a name ("Maria Lopez 03/04/1961") reads as a
 /// date of birth.
 fn dates_next_to_names(ctx: &mut Ctx) {
@@ -904,18 +947,32 @@ fn dates_next_to_names(ctx: &mut Ctx) {
         .iter_mut()
         .filter(|f| f.category == Category::Date && f.reason == Reason::DatePlain)
     {
-        let near = names.iter().any(|&e| {
-            e <= f.start && f.start - e <= 24 && {
-                let gap = &text[e..f.start];
-                !gap.contains('\n') && gap.split_whitespace().count() <= 3
-            }
-        });
+        // "Jeff Dasovich on 05/14/2001 10:32 AM" is a message header line.
+        let timed = text[f.end..]
+            .trim_start_matches([' ', ','])
+            .bytes()
+            .take(3)
+            .any(|b| b == b':');
+        let near = !timed
+            && names.iter().any(|&e| {
+                e <= f.start && f.start - e <= 24 && {
+                    let gap = &text[e..f.start];
+                    !gap.contains('\n')
+                        && gap.split_whitespace().count() <= 3
+                        && !gap
+                            .split_whitespace()
+                            .any(|w| matches!(w, "on" | "at" | "@" | "sent" | "wrote" | "by"))
+                        && !gap.contains('@')
+                }
+            });
         if near {
             f.reason = Reason::DateNextToName;
             f.confidence = 0.85;
         }
     }
 }
+
+mod signature;
 
 #[cfg(test)]
 mod tests;

@@ -39,6 +39,8 @@ pub enum Reason {
     NameAfterLabel,
     NamePair,
     NameSurnameFirst,
+    NameInSignature,
+    NameInGreeting,
     DateOfBirth,
     DateNextToName,
     DateOfAdmission,
@@ -77,6 +79,8 @@ pub enum Reason {
     Procedure,
     Lab,
     LabValue,
+    VitalSign,
+    Imaging,
 }
 
 impl Reason {
@@ -91,6 +95,10 @@ impl Reason {
             }
             NamePair => "Looks like a person's name: a common first name followed by a surname",
             NameSurnameFirst => "Looks like a person's name written surname first (Lopez, Maria)",
+            NameInSignature => {
+                "Looks like the sender's name in a sign-off (weighed lightly: not a patient)"
+            }
+            NameInGreeting => "Looks like the name of the person the message is addressed to",
             DateOfBirth => "Looks like a date of birth",
             DateNextToName => "Looks like a date of birth next to a patient name",
             DateOfAdmission => "Looks like an admission date",
@@ -129,6 +137,8 @@ impl Reason {
             Procedure => "Names a medical procedure",
             Lab => "Names a lab test",
             LabValue => "A lab test with a result",
+            VitalSign => "A vital sign with its reading (blood pressure, temperature, pulse)",
+            Imaging => "Names an imaging study of a body part (CT, MRI, X-ray)",
         }
     }
 }

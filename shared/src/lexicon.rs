@@ -494,7 +494,6 @@ const LABELS: &[(Label, &[&str])] = &[
             "name",
             "patient",
             "pt",
-            "re",
             "member name",
             "insured",
             "guarantor",
@@ -507,6 +506,10 @@ const LABELS: &[(Label, &[&str])] = &[
             "son",
             "daughter",
             "spouse",
+            "my name is",
+            "this is",
+            "mi nombre es",
+            "paciente",
         ],
     ),
 ];
@@ -560,6 +563,43 @@ const CUES: &[(Cue, &[&str])] = &[
             "lab results",
             "test results",
             "your results",
+            "your labs",
+            "your lab results",
+            "your test results",
+            "your visit",
+            "your appointment",
+            "your prescription",
+            "your medication",
+            "your medications",
+            "your surgery",
+            "your procedure",
+            "your diagnosis",
+            "your treatment",
+            "your symptoms",
+            "your doctor",
+            "your care team",
+            "my diagnosis",
+            "my doctor",
+            "my medication",
+            "my medications",
+            "my symptoms",
+            "my prescription",
+            "my appointment",
+            "my surgery",
+            "my results",
+            "i was diagnosed",
+            "i've been diagnosed",
+            "i have been diagnosed",
+            "eligibility",
+            "check-in",
+            "checked in",
+            "new patient",
+            "established patient",
+            "came in",
+            "coming in",
+            "seen today",
+            "fecha de nacimiento",
+            "cita",
             "his results",
             "her results",
             "results for",
@@ -891,7 +931,22 @@ pub(crate) fn word_edge(text: &str, s: usize, e: usize) -> bool {
         (Some(o), Some(i)) => o.is_alphanumeric() && i.is_alphanumeric(),
         _ => false,
     };
-    !glued(before, inner_first) && !glued(after, inner_last)
+    if glued(before, inner_first) || glued(after, inner_last) {
+        return false;
+    }
+    // Short terms inside hyphenated codes ("WALDEN-RX-0091") are not words.
+    if e - s <= 3 {
+        let b = text.as_bytes();
+        let joined = |sep: Option<&u8>, next: Option<&u8>| {
+            matches!(sep, Some(b'-' | b'_')) && next.is_some_and(u8::is_ascii_alphanumeric)
+        };
+        let left = s.checked_sub(1).map(|i| &b[i]);
+        let left2 = s.checked_sub(2).map(|i| &b[i]);
+        if joined(left, left2) || joined(b.get(e), b.get(e + 1)) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The shared phrase automaton, built once.
@@ -925,6 +980,7 @@ mod tests {
         assert!(words.contains(&"COPD"), "{words:?}");
         assert!(words.contains(&"Pt"), "{words:?}");
         assert!(hits("prediabetesx").is_empty());
+        assert!(hits("WALDEN-RX-0091").is_empty());
     }
 
     #[test]

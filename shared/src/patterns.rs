@@ -31,6 +31,10 @@ pub(crate) enum Shape {
     Dea,
     Vin,
     Icd10,
+    /// A labelled vital sign with its reading ("BP 190/110", "temp 101.4").
+    Vital,
+    /// An imaging study of a body part ("CT L-spine", "MRI of the knee").
+    Imaging,
     AlnumId,
     Number,
     /// A run of capitalised words that may hold a name.
@@ -142,6 +146,18 @@ fn patterns() -> Vec<(Shape, String)> {
             Shape::Icd10,
             // The April 2026 update added codes with a letter second (QA0..).
             format!(r"{b}(?:[A-TV-Za-tv-z][0-9]|QA)[0-9A-Za-z](?:\.?[0-9A-Za-z]{{1,4}})?{b}"),
+        ),
+        (
+            Shape::Vital,
+            format!(
+                r"{b}(?:(?:BP|B/P|[Bb]lood [Pp]ressure)\s*(?:of|was|is|at|:|=)?\s*[0-9]{{2,3}}/[0-9]{{2,3}}|(?:[Tt]emp(?:erature)?|TEMP)\s*(?:of|was|is|at|:|=)?\s*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?\s*°?\s*[FC]?|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox)\s*(?:of|was|is|at|:|=)?\s*[0-9]{{2,3}}\s*%?){b}"
+            ),
+        ),
+        (
+            Shape::Imaging,
+            format!(
+                r"{b}(?:CT|CTA|MRI|MRA|PET(?:/CT)?|[Xx]-?[Rr]ays?|XR)\s+(?:(?:scan|of|the|w/o|w/|with|without|contrast|[LR]|left|right|bilateral|lumbar|thoracic|cervical)\s+){{0,3}}(?:[Hh]ead|[Bb]rain|[Cc]hest|[Aa]bd(?:omen)?|[Pp]elvis|[CTL]-?[Ss]pine|[Ss]pine|[Nn]eck|[Kk]nees?|[Hh]ips?|[Ss]houlders?|[Ww]rists?|[Aa]nkles?|[Ff]oot|[Ff]eet|[Hh]ands?|[Ee]lbows?|[Ss]inus(?:es)?|[Rr]enal|[Kk]idneys?|[Ll]iver|[Cc]ardiac|[Cc]oronary|[Ll]ungs?|[Bb]reasts?|[Ff]emur|[Ss]kull){b}"
+            ),
         ),
         (
             Shape::AlnumId,
@@ -282,6 +298,15 @@ mod tests {
             ("vin 1M8GDM9AXKP042788", Shape::Vin, "1M8GDM9AXKP042788"),
             ("dx E11.9", Shape::Icd10, "E11.9"),
             ("dx QA00.1", Shape::Icd10, "QA00.1"),
+            ("BP 190/110 and", Shape::Vital, "BP 190/110"),
+            ("temp 101.4, possible", Shape::Vital, "temp 101.4"),
+            ("SpO2 88% on RA", Shape::Vital, "SpO2 88%"),
+            ("CT L-spine w/o contrast", Shape::Imaging, "CT L-spine"),
+            (
+                "MRI of the left knee",
+                Shape::Imaging,
+                "MRI of the left knee",
+            ),
             ("member W123456789", Shape::AlnumId, "W123456789"),
             ("npi 1234567893", Shape::Number, "1234567893"),
             ("Dr Sean O'Brien", Shape::Names, "Dr Sean O'Brien"),

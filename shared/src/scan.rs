@@ -8,7 +8,7 @@ use crate::config::{Action, Policy};
 use crate::detect::{scan_chunk, Cues};
 use crate::finding::Finding;
 use crate::toggle::Toggle;
-use crate::verdict::{score, Inputs, Verdict};
+use crate::verdict::{identifies_person, score, Inputs, Verdict};
 
 /// Findings and cue counts of one text (a subject or a body).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -135,10 +135,8 @@ fn subject_verdict(s: &TextScan, possible: f32, phi: f32) -> Verdict {
         phi,
         true,
     );
-    let any_id = s
-        .findings
-        .iter()
-        .any(|f| !f.category.is_health() && !f.category.is_provider_id());
+    // An event date or a clinician's name is not a patient identifier.
+    let any_id = s.findings.iter().any(identifies_person);
     let any_health = s.findings.iter().any(|f| f.category.is_health());
     if strict.verdict == Verdict::Phi || (any_id && any_health) {
         Verdict::Phi

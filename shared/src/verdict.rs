@@ -33,26 +33,53 @@ impl Verdict {
     }
 }
 
-/// How much a patient identifier of this kind says about who the person is.
+/// How much an identifier of this kind says about who a patient is.
+/// Clinicians' names, senders' sign-offs and plain calendar dates identify
+/// somebody, but rarely a patient, so they weigh little.
 fn identifying_weight(f: &Finding) -> f32 {
     use Category::*;
     match f.category {
         Ssn | Mrn | HealthPlanId | Mbi => 1.0,
-        Name => 0.9,
+        Name => match f.reason {
+            Reason::NameOfProvider => 0.3,
+            Reason::NameInSignature => 0.35,
+            Reason::NameInGreeting => 0.85,
+            Reason::NameAfterLabel | Reason::NameAfterTitle | Reason::NameSurnameFirst => 0.95,
+            _ => 0.9,
+        },
         Date => match f.reason {
             Reason::DateOfBirth | Reason::DateNextToName | Reason::DateOfDeath => 1.0,
             Reason::DateOfAdmission | Reason::DateOfDischarge | Reason::DateOfService => 0.8,
-            _ => 0.55,
+            _ => 0.3,
         },
-        Age | Address => 0.85,
+        Age => 0.85,
+        Address => match f.reason {
+            Reason::CityState => 0.45,
+            _ => 0.75,
+        },
         CreditCard | License | Vehicle | Account => 0.75,
-        Phone | Email | Fax => 0.6,
-        Device | OtherId => 0.6,
-        Zip => 0.4,
-        Url | Ip => 0.35,
+        Device | OtherId => 0.55,
+        Phone | Email | Fax => 0.5,
+        Zip | Url | Ip => 0.3,
         Dea | Npi => 0.0,
         Condition | Medication | Procedure | Icd10 | Cpt | Lab => 0.0,
     }
+}
+
+/// Whether a finding identifies a person well enough that, next to health
+/// context in a subject line, the subject alone is PHI.
+pub(crate) fn identifies_person(f: &Finding) -> bool {
+    identifying_weight(f) >= 0.5
+}
+
+/// Identifiers that single out one person on their own: with words that make
+/// them a patient ("pt", "DOB", "eligibility"), they are PHI even when no
+/// diagnosis is named, because being somebody's patient is health information.
+fn singles_out(f: &Finding) -> bool {
+    matches!(
+        f.category,
+        Category::Ssn | Category::License | Category::Mrn | Category::HealthPlanId
+    ) || matches!(f.reason, Reason::DateOfBirth | Reason::DateNextToName)
 }
 
 /// How clearly a health finding is about someone's care.
@@ -68,7 +95,9 @@ fn health_weight(f: &Finding) -> f32 {
     }
 }
 
-/// Findings closer than this (bytes, same part) are linked.
+/// Findings closer than this (bytes, same part) are linked closely.
+const NEAR: usize = 150;
+/// Findings closer than this are still linked, a little less.
 const LINK_WINDOW: usize = 400;
 
 /// Everything the verdict is computed from.
@@ -78,11 +107,26 @@ pub(crate) struct Inputs<'a> {
     pub cues: Cues,
 }
 
-/// The verdict, its score, and the finding pair that decided it.
+/// The verdict and its score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Scored {
     pub verdict: Verdict,
     pub score: f32,
+}
+
+/// How close two findings are: same sentence, same passage, same message.
+/// Without words of care, only a close pair counts fully.
+fn proximity(a: &Finding, b: &Finding, subject_only: bool, care: bool) -> f32 {
+    if subject_only || a.part == Part::Subject || b.part == Part::Subject {
+        return 1.0;
+    }
+    match (a.start.abs_diff(b.start), care) {
+        (d, _) if d <= NEAR => 1.0,
+        (d, true) if d <= LINK_WINDOW => 0.9,
+        (_, true) => 0.75,
+        (d, false) if d <= LINK_WINDOW => 0.8,
+        (_, false) => 0.6,
+    }
 }
 
 /// Scores findings against the thresholds.
@@ -94,19 +138,12 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         .filter(|f| f.category.is_strong_medical_id())
         .map(|f| f.confidence)
         .fold(0.0, f32::max);
-    // Clinical context: words about a patient, codes, provider ids.
-    let clinical_findings = fs.iter().any(|f| {
-        matches!(
-            f.category,
-            Category::Icd10 | Category::Cpt | Category::Dea | Category::Npi
-        )
-    }) || fs.iter().any(|f| {
-        matches!(
-            f.reason,
-            Reason::MedicationDose | Reason::LabValue | Reason::DateOfBirth
-        )
-    });
-    let context = if subject_only || inp.cues.patient > 0 || clinical_findings {
+    // Words that make somebody a patient, or codes only care produces.
+    let care = inp.cues.patient > 0
+        || fs
+            .iter()
+            .any(|f| matches!(f.category, Category::Icd10 | Category::Cpt));
+    let context = if subject_only || care {
         1.0
     } else if inp.cues.clinical + inp.cues.relative >= 2 {
         0.8
@@ -115,7 +152,18 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     } else {
         0.6
     };
-    let health: Vec<&Finding> = fs.iter().filter(|f| f.category.is_health()).collect();
+    // Bare abbreviations (CAD, ALS, STD) mean something medical only where
+    // the message is about care or names other health information.
+    let plain_health = fs
+        .iter()
+        .any(|f| f.category.is_health() && f.reason != Reason::ConditionAbbrev);
+    let abbrevs_count = care || plain_health || inp.cues.clinical > 0;
+    let health: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| {
+            f.category.is_health() && (abbrevs_count || f.reason != Reason::ConditionAbbrev)
+        })
+        .collect();
     let ids: Vec<&Finding> = fs.iter().filter(|f| identifying_weight(f) > 0.0).collect();
     let mut link: f32 = 0.0;
     for i in &ids {
@@ -124,43 +172,55 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
             continue;
         }
         for h in &health {
-            let near = subject_only
-                || i.part == Part::Subject
-                || h.part == Part::Subject
-                || i.start.abs_diff(h.start) <= LINK_WINDOW;
-            let proximity = if near { 1.0 } else { 0.75 };
-            let s = wi * h.confidence * health_weight(h) * proximity * context;
+            let s = wi
+                * h.confidence
+                * health_weight(h)
+                * proximity(i, h, subject_only, care)
+                * context;
             link = link.max(s);
         }
     }
-    // Several kinds of health information plus an identifier say more than one.
-    let kinds = {
-        let mut k: Vec<Category> = health.iter().map(|f| f.category).collect();
-        k.sort();
-        k.dedup();
-        k.len()
-    };
-    if link > 0.0 && kinds >= 2 {
-        link = (link + 0.1).min(1.0);
+    if link > 0.0 {
+        // Several kinds of health information say more than one.
+        let kinds = {
+            let mut k: Vec<Category> = health.iter().map(|f| f.category).collect();
+            k.sort();
+            k.dedup();
+            k.len()
+        };
+        if kinds >= 2 {
+            link += 0.1;
+        }
+        // So does a person described by several identifiers at once
+        // (a name with a date of birth, a phone number, an address).
+        if profile(&ids) {
+            link += 0.1;
+        }
+        link = link.min(1.0);
     }
+    // Somebody described as a patient (a name with their date of birth, SSN
+    // or licence) is PHI even without a diagnosis: being somebody's patient
+    // is health information.
+    let patient = if care {
+        patient_profile(&ids) * 0.75
+    } else {
+        0.0
+    };
     // Health information with no identifier: at most possible.
-    let health_only = if health.is_empty() {
+    let health_only = if health.is_empty() || !care {
         0.0
     } else {
         let best = health
             .iter()
             .map(|h| h.confidence * health_weight(h))
             .fold(0.0, f32::max);
-        let clinical = if inp.cues.patient > 0 || clinical_findings {
-            1.0
-        } else {
-            0.0
-        };
-        (best * 0.45 * clinical)
-            .min(possible.max(0.01) + 0.05)
-            .min(phi - 0.01)
+        (best * 0.45).min(possible.max(0.01) + 0.05).min(phi - 0.01)
     };
-    let score = strong.max(link).max(health_only).clamp(0.0, 1.0);
+    let score = strong
+        .max(link)
+        .max(patient)
+        .max(health_only)
+        .clamp(0.0, 1.0);
     let verdict = if score >= phi {
         Verdict::Phi
     } else if score >= possible {
@@ -169,6 +229,37 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         Verdict::Clean
     };
     Scored { verdict, score }
+}
+
+/// The strength of the best name that sits next to an identifier which
+/// singles one person out (date of birth, SSN, licence), 0.0 if none.
+fn patient_profile(ids: &[&Finding]) -> f32 {
+    ids.iter()
+        .filter(|n| n.category == Category::Name && identifying_weight(n) >= 0.85)
+        .filter(|n| {
+            ids.iter().any(|o| {
+                o.part == n.part && o.start.abs_diff(n.start) <= LINK_WINDOW && singles_out(o)
+            })
+        })
+        .map(|n| identifying_weight(n) * n.confidence)
+        .fold(0.0, f32::max)
+}
+
+/// Whether a person's name sits next to another of their identifiers.
+fn profile(ids: &[&Finding]) -> bool {
+    ids.iter()
+        .filter(|n| n.category == Category::Name && identifying_weight(n) >= 0.9)
+        .any(|n| {
+            ids.iter().any(|o| {
+                o.part == n.part
+                    && o.start.abs_diff(n.start) <= NEAR
+                    && match o.category {
+                        Category::Date => identifying_weight(o) >= 0.8,
+                        Category::Name | Category::Url | Category::Ip | Category::Zip => false,
+                        _ => true,
+                    }
+            })
+        })
 }
 
 #[cfg(test)]

@@ -1,0 +1,155 @@
+//! Names in a sign-off ("Thanks,\nCurtis Bell\nFleet Supervisor") belong to
+//! the sender, not to a patient. They stay findings (a name is still a name)
+//! but carry their own reason, which the verdict weighs lightly.
+//!
+//! Only the chunk's own text is looked at, so incremental re-scans of a
+//! paragraph give the same answer as a full scan.
+
+use crate::category::Category;
+use crate::finding::{Finding, Reason};
+
+/// Phrases that close a message before the sender's name.
+const CLOSINGS: &[&str] = &[
+    "thanks",
+    "thank you",
+    "thanks again",
+    "many thanks",
+    "regards",
+    "best regards",
+    "kind regards",
+    "warm regards",
+    "best",
+    "all the best",
+    "sincerely",
+    "respectfully",
+    "cheers",
+    "cordially",
+    "take care",
+    "talk soon",
+    "gracias",
+    "saludos",
+    "atentamente",
+    "--",
+    "-",
+];
+
+/// Words that end a job-title line under a signature name.
+const ROLES: &[&str] = &[
+    "administrator",
+    "billing",
+    "company",
+    "corp",
+    "inc",
+    "llc",
+    "receptionist",
+    "scheduler",
+    "staffing",
+    "analyst",
+    "assistant",
+    "associate",
+    "ceo",
+    "cfo",
+    "coo",
+    "coordinator",
+    "counsel",
+    "director",
+    "engineer",
+    "executive",
+    "lead",
+    "manager",
+    "officer",
+    "partner",
+    "president",
+    "recruiter",
+    "representative",
+    "specialist",
+    "supervisor",
+    "team",
+    "trader",
+    "vp",
+];
+
+/// Marks name findings that sit in a sign-off.
+pub(super) fn mark(text: &str, findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| {
+        f.category == Category::Name
+            && matches!(f.reason, Reason::NamePair | Reason::NameSurnameFirst)
+    }) {
+        if in_sign_off(text, f.start, f.end) {
+            f.reason = Reason::NameInSignature;
+        }
+    }
+}
+
+fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+    let before = text[line_start..start].trim();
+    let after = text[end..line_end].trim();
+    // "Thanks, John Smith" on one line.
+    if is_closing(before) {
+        return after.is_empty() || after.starts_with(',');
+    }
+    // Otherwise the name must be the whole line (credentials may follow).
+    if !before.is_empty() || !(after.is_empty() || after.starts_with(',')) {
+        return false;
+    }
+    let prev = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty());
+    if prev.is_some_and(is_closing) {
+        return true;
+    }
+    let next = text[line_end..]
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty());
+    next.is_some_and(is_role_line)
+}
+
+fn is_closing(s: &str) -> bool {
+    let s = s.trim_end_matches([',', '!', '.', ' ']).trim();
+    CLOSINGS.iter().any(|c| s.eq_ignore_ascii_case(c))
+}
+
+fn is_role_line(s: &str) -> bool {
+    s.len() <= 80
+        && s.split([' ', ',', '|']).any(|w| {
+            let w = w.trim_end_matches('.');
+            ROLES.iter().any(|r| w.eq_ignore_ascii_case(r))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign_off(text: &str, name: &str) -> bool {
+        let s = text.find(name).expect("name in text");
+        in_sign_off(text, s, s + name.len())
+    }
+
+    #[test]
+    fn sign_offs() {
+        assert!(sign_off(
+            "See you.\n\nThanks,\nCurtis Bell\n",
+            "Curtis Bell"
+        ));
+        assert!(sign_off("Thanks, Curtis Bell", "Curtis Bell"));
+        assert!(sign_off("Curtis Bell\nFleet Supervisor\n", "Curtis Bell"));
+        assert!(sign_off(
+            "Kyle Brennan\nSenior Recruiter, Apex Staffing",
+            "Kyle Brennan"
+        ));
+        assert!(sign_off("Best regards,\n\nAnna Ruiz, RN\n", "Anna Ruiz"));
+    }
+
+    #[test]
+    fn not_sign_offs() {
+        assert!(!sign_off("Thanks,\nCurtis Bell has a fever", "Curtis Bell"));
+        assert!(!sign_off("Pt Curtis Bell seen today\n", "Curtis Bell"));
+        assert!(!sign_off("Curtis Bell\nDOB 3/4/1961\n", "Curtis Bell"));
+    }
+}
