@@ -535,7 +535,7 @@ DRUG_FORCE_FROM_PACKAGE = ["synthroid"]
 # Business / everyday words that appear as (brand) drug names but are not
 # caught by the English word list (or are, but we want them listed anyway).
 DRUG_STOPLIST = {
-    "today", "alert", "advance", "bonus", "balance", "focus", "premier",
+    "today", "exelon", "capex", "rela", "sular", "alert", "advance", "bonus", "balance", "focus", "premier",
     "select", "control", "relief", "option", "options", "prime", "active",
     "simply", "ultra", "plus", "complete", "advantage", "vital", "genius",
     "smart", "nexus", "matrix", "vector", "apex", "summit", "pulse", "nova",
@@ -1117,7 +1117,7 @@ CLINICAL_ABBREVS = {
     """,
     "procedure": """
         CABG ECG EEG EGD EKG EMG ERCP IUI IVF MRI ORIF PCI TAVR THA TKA TURP
-        CPR DEXA ECT LASIK
+        CPR DEXA LASIK
     """,
     "lab": """
         A1C ABG AMH ANA BMP BNP BUN CBC CMP CRP ESR FSH GFR HCG HDL HbA1c Hgb

@@ -208,6 +208,40 @@ pub fn calendar_date(year: Option<u32>, month: u32, day: u32) -> bool {
     (1..=max).contains(&day)
 }
 
+/// Specimen numbers that official documentation and payment-processor test
+/// suites publish: CMS's example MBI, the Woolworth and SSA advertising SSNs,
+/// and the standard test card numbers.
+const PUBLISHED_SAMPLES: &[&str] = &[
+    "078051120",
+    "123456789",
+    "1EG4TE5MK73",
+    "219099999",
+    "371449635398431",
+    "378282246310005",
+    "4012888888881881",
+    "4111111111111111",
+    "4242424242424242",
+    "5105105105105100",
+    "5555555555554444",
+    "6011111111111117",
+];
+
+/// Whether `s` (separators ignored) is a published specimen number.
+pub(crate) fn published_sample(s: &str) -> bool {
+    let mut buf = [0u8; 20];
+    let mut n = 0;
+    for b in s.bytes().filter(u8::is_ascii_alphanumeric) {
+        if n == buf.len() {
+            return false;
+        }
+        buf[n] = b.to_ascii_uppercase();
+        n += 1;
+    }
+    PUBLISHED_SAMPLES
+        .binary_search_by(|p| p.as_bytes().cmp(&buf[..n]))
+        .is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +303,16 @@ mod tests {
         assert!(!dea("ab1234563"));
         assert!(!dea("QB1234563")); // Q is not a registrant type
         assert!(!dea("AB123456"));
+    }
+
+    #[test]
+    fn published_samples() {
+        assert!(PUBLISHED_SAMPLES.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert!(published_sample("1EG4-TE5-MK73"));
+        assert!(published_sample("4111 1111 1111 1111"));
+        assert!(published_sample("078-05-1120"));
+        assert!(!published_sample("1EG4-TE5-MK74"));
+        assert!(!published_sample("412-68-2093"));
     }
 
     #[test]

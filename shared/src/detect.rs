@@ -55,6 +55,15 @@ impl Ctx<'_> {
         confidence: f32,
         reason: Reason,
     ) {
+        // Published specimen numbers (the CMS sample MBI, test card numbers)
+        // appear in training mail and documentation; they identify nobody.
+        if matches!(
+            category,
+            Category::Mbi | Category::Ssn | Category::CreditCard
+        ) && checksum::published_sample(&self.text[start..end])
+        {
+            return;
+        }
         if start < end {
             self.out.push(Finding {
                 part: self.part,
@@ -229,6 +238,10 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     };
     for h in &health {
         health_finding(&mut ctx, h);
+        // "his lisinopril", "my RA": somebody's own health.
+        if possessed(text, h.start) {
+            cues.patient += 1;
+        }
     }
     let mut words: Vec<Token> = Vec::new();
     lexer().tokens(text, |t| {
@@ -904,6 +917,26 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
         }
         i += 1;
     }
+}
+
+/// Whether one of the two words before `at` is a possessive that makes the
+/// health term somebody's own ("her blood pressure", "his new metformin").
+fn possessed(text: &str, at: usize) -> bool {
+    const POSSESSIVES: &[&str] = &["his", "her", "my", "your", "their", "pt's", "patient's"];
+    let start = at.saturating_sub(24);
+    let start = (start..at)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(at);
+    let before = &text[start..at];
+    // The window may cut a word in half; only whole words count.
+    let mut words = before.split_whitespace().rev();
+    let cut = !before.starts_with(char::is_whitespace) && start > 0;
+    let n = before.split_whitespace().count();
+    (0..2.min(n)).any(|k| {
+        let w = words.next().unwrap_or("");
+        let is_cut = cut && k + 1 == n;
+        !is_cut && POSSESSIVES.iter().any(|p| w.eq_ignore_ascii_case(p))
+    })
 }
 
 /// Words that open a message before the addressee's name.

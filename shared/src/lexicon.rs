@@ -519,9 +519,7 @@ const CUES: &[(Cue, &[&str])] = &[
         Cue::Patient,
         &[
             "patient",
-            "patients",
             "pt",
-            "pts",
             "pt's",
             "patient's",
             "diagnosed",
@@ -634,6 +632,8 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Clinical,
         &[
+            "patients",
+            "pts",
             "referral",
             "referred",
             "consult",
@@ -942,7 +942,10 @@ pub(crate) fn word_edge(text: &str, s: usize, e: usize) -> bool {
         };
         let left = s.checked_sub(1).map(|i| &b[i]);
         let left2 = s.checked_sub(2).map(|i| &b[i]);
-        if joined(left, left2) || joined(b.get(e), b.get(e + 1)) {
+        // "HIV-1" stays a word: a trailing number is a subtype, not a code.
+        let right_letter = matches!(b.get(e), Some(b'-' | b'_'))
+            && b.get(e + 1).is_some_and(u8::is_ascii_alphabetic);
+        if joined(left, left2) || right_letter {
             return false;
         }
     }
@@ -981,6 +984,7 @@ mod tests {
         assert!(words.contains(&"Pt"), "{words:?}");
         assert!(hits("prediabetesx").is_empty());
         assert!(hits("WALDEN-RX-0091").is_empty());
+        assert!(hits("reactive (HIV-1)").iter().any(|(w, _)| w == "HIV"));
     }
 
     #[test]

@@ -150,13 +150,13 @@ fn patterns() -> Vec<(Shape, String)> {
         (
             Shape::Vital,
             format!(
-                r"{b}(?:(?:BP|B/P|[Bb]lood [Pp]ressure)\s*(?:of|was|is|at|:|=)?\s*[0-9]{{2,3}}/[0-9]{{2,3}}|(?:[Tt]emp(?:erature)?|TEMP)\s*(?:of|was|is|at|:|=)?\s*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?\s*°?\s*[FC]?|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox)\s*(?:of|was|is|at|:|=)?\s*[0-9]{{2,3}}\s*%?){b}"
+                r"{b}(?:(?:BP|B/P|[Bb]lood [Pp]ressure)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}/[0-9]{{2,3}}|(?:[Tt]emp(?:erature)?|TEMP)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?[\x20\t]*°?[\x20\t]*[FC]?|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}[\x20\t]*%?){b}"
             ),
         ),
         (
             Shape::Imaging,
             format!(
-                r"{b}(?:CT|CTA|MRI|MRA|PET(?:/CT)?|[Xx]-?[Rr]ays?|XR)\s+(?:(?:scan|of|the|w/o|w/|with|without|contrast|[LR]|left|right|bilateral|lumbar|thoracic|cervical)\s+){{0,3}}(?:[Hh]ead|[Bb]rain|[Cc]hest|[Aa]bd(?:omen)?|[Pp]elvis|[CTL]-?[Ss]pine|[Ss]pine|[Nn]eck|[Kk]nees?|[Hh]ips?|[Ss]houlders?|[Ww]rists?|[Aa]nkles?|[Ff]oot|[Ff]eet|[Hh]ands?|[Ee]lbows?|[Ss]inus(?:es)?|[Rr]enal|[Kk]idneys?|[Ll]iver|[Cc]ardiac|[Cc]oronary|[Ll]ungs?|[Bb]reasts?|[Ff]emur|[Ss]kull){b}"
+                r"{b}(?:CT|CTA|MRI|MRA|PET(?:/CT)?|[Xx]-?[Rr]ays?|XR)[\x20\t]+(?:(?:scan|of|the|w/o|w/|with|without|contrast|[LR]|left|right|bilateral|lumbar|thoracic|cervical)[\x20\t]+){{0,3}}(?:[Hh]ead|[Bb]rain|[Cc]hest|[Aa]bd(?:omen)?|[Pp]elvis|[CTL]-?[Ss]pine|[Ss]pine|[Nn]eck|[Kk]nees?|[Hh]ips?|[Ss]houlders?|[Ww]rists?|[Aa]nkles?|[Ff]oot|[Ff]eet|[Hh]ands?|[Ee]lbows?|[Ss]inus(?:es)?|[Rr]enal|[Kk]idneys?|[Ll]iver|[Cc]ardiac|[Cc]oronary|[Ll]ungs?|[Bb]reasts?|[Ff]emur|[Ss]kull){b}"
             ),
         ),
         (
@@ -293,7 +293,7 @@ mod tests {
                 Shape::CityState,
                 "Boston, MA 02139",
             ),
-            ("mbi 1EG4-TE5-MK73", Shape::Mbi, "1EG4-TE5-MK73"),
+            ("mbi 2AF7-JK3-PW58", Shape::Mbi, "2AF7-JK3-PW58"),
             ("dea AB1234563", Shape::Dea, "AB1234563"),
             ("vin 1M8GDM9AXKP042788", Shape::Vin, "1M8GDM9AXKP042788"),
             ("dx E11.9", Shape::Icd10, "E11.9"),

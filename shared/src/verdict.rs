@@ -66,6 +66,21 @@ fn identifying_weight(f: &Finding) -> f32 {
     }
 }
 
+/// Identifiers that belong to a person rather than an organisation.
+fn personal(f: &Finding) -> bool {
+    matches!(
+        f.category,
+        Category::Name
+            | Category::Ssn
+            | Category::Mrn
+            | Category::HealthPlanId
+            | Category::Mbi
+            | Category::Age
+            | Category::CreditCard
+            | Category::License
+    ) || (f.category == Category::Date && identifying_weight(f) >= 0.8)
+}
+
 /// Whether a finding identifies a person well enough that, next to health
 /// context in a subject line, the subject alone is PHI.
 pub(crate) fn identifies_person(f: &Finding) -> bool {
@@ -79,7 +94,7 @@ fn singles_out(f: &Finding) -> bool {
     matches!(
         f.category,
         Category::Ssn | Category::License | Category::Mrn | Category::HealthPlanId
-    ) || matches!(f.reason, Reason::DateOfBirth | Reason::DateNextToName)
+    ) || f.reason == Reason::DateOfBirth
 }
 
 /// How clearly a health finding is about someone's care.
@@ -143,7 +158,20 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         || fs
             .iter()
             .any(|f| matches!(f.category, Category::Icd10 | Category::Cpt));
-    let context = if subject_only || care {
+    // Bare abbreviations (CAD, ALS, STD) mean something medical only where
+    // the message is about care or names other health information.
+    let plain: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| f.category.is_health() && f.reason != Reason::ConditionAbbrev)
+        .collect();
+    let abbrevs_count = care || !plain.is_empty();
+    let health: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| {
+            f.category.is_health() && (abbrevs_count || f.reason != Reason::ConditionAbbrev)
+        })
+        .collect();
+    let cue_context = if subject_only || care {
         1.0
     } else if inp.cues.clinical + inp.cues.relative >= 2 {
         0.8
@@ -152,22 +180,27 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     } else {
         0.6
     };
-    // Bare abbreviations (CAD, ALS, STD) mean something medical only where
-    // the message is about care or names other health information.
-    let plain_health = fs
-        .iter()
-        .any(|f| f.category.is_health() && f.reason != Reason::ConditionAbbrev);
-    let abbrevs_count = care || plain_health || inp.cues.clinical > 0;
-    let health: Vec<&Finding> = fs
-        .iter()
-        .filter(|f| {
-            f.category.is_health() && (abbrevs_count || f.reason != Reason::ConditionAbbrev)
-        })
-        .collect();
+    // A message that names several kinds of health information is about
+    // health, whatever words surround them.
+    let kinds = {
+        let mut k: Vec<Category> = plain.iter().map(|f| f.category).collect();
+        k.sort();
+        k.dedup();
+        k.len()
+    };
+    let density_context = match (plain.len(), kinds) {
+        (n, k) if n >= 3 && k >= 2 => 0.85,
+        (n, _) if n >= 2 => 0.75,
+        _ => 0.0,
+    };
+    let context = f32::max(cue_context, density_context);
     let ids: Vec<&Finding> = fs.iter().filter(|f| identifying_weight(f) > 0.0).collect();
     let mut link: f32 = 0.0;
     for i in &ids {
-        let wi = identifying_weight(i) * i.confidence;
+        // Outside care, addresses, numbers and codes are mostly an
+        // organisation's contact details, not a patient's.
+        let org = if care || personal(i) { 1.0 } else { 0.6 };
+        let wi = identifying_weight(i) * i.confidence * org;
         if wi * context <= link {
             continue;
         }
@@ -182,12 +215,6 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     }
     if link > 0.0 {
         // Several kinds of health information say more than one.
-        let kinds = {
-            let mut k: Vec<Category> = health.iter().map(|f| f.category).collect();
-            k.sort();
-            k.dedup();
-            k.len()
-        };
         if kinds >= 2 {
             link += 0.1;
         }

@@ -29,7 +29,7 @@ fn phi_text() -> impl Strategy<Value = String> {
         "metformin 500 mg",
         "Dr. ",
         "x",
-        "1EG4-TE5-MK73",
+        "2AF7-JK3-PW58",
         "4111 1111 1111 1111",
         "Boston, MA 02139",
         "@",

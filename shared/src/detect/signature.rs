@@ -38,6 +38,8 @@ const ROLES: &[&str] = &[
     "administrator",
     "billing",
     "company",
+    "contact",
+    "rep",
     "corp",
     "inc",
     "llc",
@@ -89,6 +91,10 @@ fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
     // "Thanks, John Smith" on one line.
     if is_closing(before) {
         return after.is_empty() || after.starts_with(',');
+    }
+    // "Regulatory Affairs Manager: Diane Osterman", "Contact: Tyler Monroe".
+    if let Some(role) = before.strip_suffix(':') {
+        return is_role_line(role);
     }
     // Otherwise the name must be the whole line (credentials may follow).
     if !before.is_empty() || !(after.is_empty() || after.starts_with(',')) {
@@ -144,6 +150,10 @@ mod tests {
             "Kyle Brennan"
         ));
         assert!(sign_off("Best regards,\n\nAnna Ruiz, RN\n", "Anna Ruiz"));
+        assert!(sign_off(
+            "Customer Service Rep: Tyler Monroe",
+            "Tyler Monroe"
+        ));
     }
 
     #[test]
@@ -151,5 +161,6 @@ mod tests {
         assert!(!sign_off("Thanks,\nCurtis Bell has a fever", "Curtis Bell"));
         assert!(!sign_off("Pt Curtis Bell seen today\n", "Curtis Bell"));
         assert!(!sign_off("Curtis Bell\nDOB 3/4/1961\n", "Curtis Bell"));
+        assert!(!sign_off("Patient: Curtis Bell", "Curtis Bell"));
     }
 }
