@@ -589,6 +589,11 @@ CONDITIONS = [
     "morbid obesity", "eating disorder", "elevated blood pressure",
     "blood pressure", "aspiration pneumonia", "urinary tract infection",
     "jaw clicking", "temporomandibular joint disorder",
+    "af burden", "shoulder injury", "back injury", "knee injury", "neck injury",
+    "head injury", "hand injury", "wrist injury", "ankle injury", "hip injury",
+    "workplace injury", "work injury", "labral tear", "meniscus tear",
+    "ligament tear", "hearing loss", "reactive hiv", "hiv positive",
+    "hiv-positive",
     # --- metabolic / endocrine
     "diabetes", "diabetic", "diabetics", "type 1 diabetes", "type 2 diabetes",
     "type i diabetes", "type ii diabetes", "type one diabetes",
@@ -837,7 +842,10 @@ PROCEDURES = [
     "wisdom teeth", "orthodontic", "palate expander", "egg retrieval",
     "embryo transfer", "wound care", "hospice", "palliative care",
     "chemo", "radiation therapy", "dialysis session", "remote monitoring",
-    "device check", "lab draw",
+    "device check", "lab draw", "anticoagulation", "anticoagulated",
+    "bracket bond", "bracket bonding", "braces off", "orthodontic treatment",
+    "scaling and root planing", "crown lengthening", "dental implant",
+    "filling replacement",
     # --- imaging
     "mri", "mri scan", "mris", "magnetic resonance imaging", "ct scan",
     "ct scans", "cat scan", "cat scans", "computed tomography", "pet scan",

@@ -252,6 +252,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
         }
     });
     names(&mut ctx, &words);
+    lowercase_titled(&mut ctx);
     dates_next_to_names(&mut ctx);
     signature::mark(text, &mut ctx.out);
     let mut findings = ctx.out;
@@ -502,6 +503,9 @@ fn classify(ctx: &mut Ctx, t: Token) {
                     if listed { 0.97 } else { 0.9 },
                     Reason::Icd10Code,
                 );
+            } else {
+                // An undotted code-shaped word (D4341) may still be another id.
+                value(ctx, t, label);
             }
         }
         _ => value(ctx, t, label),
@@ -676,6 +680,10 @@ fn value(ctx: &mut Ctx, t: Token, label: Option<Label>) {
         ctx.push(Category::Cpt, start, end, 0.9, Reason::CptCode);
         return;
     }
+    if cdt_shape(s) && (label == Some(Label::Cpt) || dental_line(ctx.text, start)) {
+        ctx.push(Category::Cpt, start, end, 0.85, Reason::CdtCode);
+        return;
+    }
     if !only_digits {
         return;
     }
@@ -691,6 +699,37 @@ fn value(ctx: &mut Ctx, t: Token, label: Option<Label>) {
         }
         _ => {}
     }
+}
+
+/// A dental procedure code (CDT, the HIPAA code set for dentistry): D and
+/// four digits.
+fn cdt_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5 && b[0] == b'D' && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// Whether the line holding `at` talks about teeth.
+fn dental_line(text: &str, at: usize) -> bool {
+    const DENTAL: &[&str] = &[
+        "crown",
+        "tooth",
+        "teeth",
+        "molar",
+        "filling",
+        "root canal",
+        "scaling",
+        "dental",
+        "implant",
+        "extraction",
+        "periodontal",
+        "prophy",
+        "denture",
+        "bitewing",
+    ];
+    let ls = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let le = text[at..].find('\n').map_or(text.len(), |p| at + p);
+    let line = text[ls..le].to_ascii_lowercase();
+    DENTAL.iter().any(|w| line.contains(w))
 }
 
 /// Five digits (CPT category I) or four digits and F/T (categories II, III).
@@ -884,9 +923,12 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
             let kl = kind(last);
             if k.first && kl.surname {
                 let common = (i..=last).filter(|&j| kind(j).common_word).count();
-                let conf = match common {
-                    0 => 0.8,
-                    1 => 0.6,
+                // One everyday word in a three-word name ("Maria Elena
+                // Hernández") says less than one in two words.
+                let conf = match (common, last - i + 1) {
+                    (0, _) => 0.8,
+                    (1, n) if n >= 3 => 0.7,
+                    (1, _) => 0.6,
                     _ => 0.35,
                 };
                 if conf >= 0.5 {
@@ -928,6 +970,15 @@ fn possessed(text: &str, at: usize) -> bool {
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(at);
     let before = &text[start..at];
+    // "Mrs. Odom's dialysis": a capitalised word with 's right before.
+    let last = before.split_whitespace().next_back().unwrap_or("");
+    if before.ends_with(' ')
+        && last.len() > 3
+        && last.starts_with(|c: char| c.is_uppercase())
+        && (last.ends_with("'s") || last.ends_with("’s"))
+    {
+        return true;
+    }
     // The window may cut a word in half; only whole words count.
     let mut words = before.split_whitespace().rev();
     let cut = !before.starts_with(char::is_whitespace) && start > 0;
@@ -937,6 +988,42 @@ fn possessed(text: &str, at: usize) -> bool {
         let is_cut = cut && k + 1 == n;
         !is_cut && POSSESSIVES.iter().any(|p| w.eq_ignore_ascii_case(p))
     })
+}
+
+/// "mrs kowalski": quick notes drop capitals, but a person title followed by
+/// a listed surname is still a name.
+fn lowercase_titled(ctx: &mut Ctx) {
+    let text = ctx.text;
+    let d = dicts();
+    let mut found = Vec::new();
+    for h in &ctx.titles {
+        if h.term.title != Some(Title::Person)
+            || !text[h.start..h.end].starts_with(|c: char| c.is_ascii_lowercase())
+        {
+            continue;
+        }
+        let rest = &text[h.end..];
+        let skip = rest.len() - rest.trim_start_matches(['.', ' ']).len();
+        if skip == 0 || skip > 2 {
+            continue;
+        }
+        let start = h.end + skip;
+        let len = text[start..]
+            .find(|c: char| !c.is_alphabetic() && c != '\'')
+            .unwrap_or(text.len() - start);
+        let word = &text[start..start + len];
+        let k = d.name(word);
+        if word.len() >= 3
+            && word.starts_with(|c: char| c.is_lowercase())
+            && k.surname
+            && !k.common_word
+        {
+            found.push((start, start + len));
+        }
+    }
+    for (s, e) in found {
+        ctx.push(Category::Name, s, e, 0.7, Reason::NameAfterTitle);
+    }
 }
 
 /// Words that open a message before the addressee's name.

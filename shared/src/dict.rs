@@ -84,18 +84,30 @@ impl Dicts {
 
 /// Lower-cases an ASCII word (letters, hyphen, apostrophe) into `buf`;
 /// `None` for anything longer or not ASCII.
+/// Lower-cases `word` into `buf`, folding Latin-1 accented letters to their
+/// ASCII base (María → maria, Müller → muller), because the name lists are
+/// ASCII. `None` if the word is too long or holds other non-ASCII letters.
 fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
-    if word.len() > buf.len() || !word.is_ascii() {
-        return None;
-    }
-    for (o, b) in buf.iter_mut().zip(word.bytes()) {
-        *o = if b == b'\x27' {
-            b'\x27'
-        } else {
-            b.to_ascii_lowercase()
+    let mut n = 0;
+    for c in word.chars() {
+        let folded = match c {
+            'a'..='z' | 'A'..='Z' | '\x27' | '-' => c.to_ascii_lowercase(),
+            'à'..='å' | 'À'..='Å' => 'a',
+            'ç' | 'Ç' => 'c',
+            'è'..='ë' | 'È'..='Ë' => 'e',
+            'ì'..='ï' | 'Ì'..='Ï' => 'i',
+            'ñ' | 'Ñ' => 'n',
+            'ò'..='ö' | 'ø' | 'Ò'..='Ö' | 'Ø' => 'o',
+            'ù'..='ü' | 'Ù'..='Ü' => 'u',
+            'ý' | 'ÿ' | 'Ý' => 'y',
+            '’' => '\x27',
+            _ if c.is_ascii() => c.to_ascii_lowercase(),
+            _ => return None,
         };
+        *buf.get_mut(n)? = folded as u8;
+        n += 1;
     }
-    Some(&buf[..word.len()])
+    Some(&buf[..n])
 }
 
 /// The dictionaries, loaded once.
@@ -115,6 +127,8 @@ mod tests {
         assert!(d.name("SMITH").surname);
         assert!(d.name("Will").common_word);
         assert!(!d.name("Xqzv").any());
+        assert!(d.name("María").first && d.name("Hernández").surname);
+        assert!(d.name("Müller").surname && !d.name("Müllerß").any());
         assert!(d.icd10("E11.9") && d.icd10("e119") && d.icd10("I10") && d.icd10("Z3A"));
         assert!(!d.icd10("E11.99999") && !d.icd10("A1C") && !d.icd10("E1"));
         assert!(d.zip("02139") && d.zip("90210"));

@@ -154,10 +154,12 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         .map(|f| f.confidence)
         .fold(0.0, f32::max);
     // Words that make somebody a patient, or codes only care produces.
+    // A lab value or a vital sign is a measurement of somebody's body.
     let care = inp.cues.patient > 0
-        || fs
-            .iter()
-            .any(|f| matches!(f.category, Category::Icd10 | Category::Cpt));
+        || fs.iter().any(|f| {
+            matches!(f.category, Category::Icd10 | Category::Cpt)
+                || matches!(f.reason, Reason::LabValue | Reason::VitalSign)
+        });
     // Bare abbreviations (CAD, ALS, STD) mean something medical only where
     // the message is about care or names other health information.
     let plain: Vec<&Finding> = fs
@@ -183,35 +185,60 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // A message that names several kinds of health information is about
     // health, whatever words surround them.
     let kinds = {
-        let mut k: Vec<Category> = plain.iter().map(|f| f.category).collect();
+        let mut k: Vec<Category> = health.iter().map(|f| f.category).collect();
         k.sort();
         k.dedup();
         k.len()
     };
-    let density_context = match (plain.len(), kinds) {
+    let density_context = match (health.len(), kinds) {
         (n, k) if n >= 3 && k >= 2 => 0.85,
         (n, _) if n >= 2 => 0.75,
         _ => 0.0,
     };
     let context = f32::max(cue_context, density_context);
     let ids: Vec<&Finding> = fs.iter().filter(|f| identifying_weight(f) > 0.0).collect();
-    let mut link: f32 = 0.0;
-    for i in &ids {
-        // Outside care, addresses, numbers and codes are mostly an
-        // organisation's contact details, not a patient's.
+    // Outside care, addresses, numbers and codes are mostly an
+    // organisation's contact details, not a patient's.
+    let strength = |i: &Finding| {
         let org = if care || personal(i) { 1.0 } else { 0.6 };
-        let wi = identifying_weight(i) * i.confidence * org;
+        identifying_weight(i) * i.confidence * org
+    };
+    let mut link: f32 = 0.0;
+    // From each health finding: several identifiers close to it (an
+    // account number, a street, a ZIP) are several chances that one of them
+    // is the patient's.
+    // Only where the message is about care: elsewhere a venue's street, city
+    // and ZIP are one organisation, not three chances.
+    for h in health.iter().filter(|_| care) {
+        let mut missed = 1.0;
+        for i in &ids {
+            if proximity(i, h, subject_only, care) >= 0.9 {
+                missed *= 1.0 - strength(i);
+            }
+        }
+        link = link.max(h.confidence * health_weight(h) * (1.0 - missed) * context);
+    }
+    // From each identifier: the health findings around it.
+    for i in &ids {
+        let wi = strength(i);
         if wi * context <= link {
             continue;
         }
+        // Each health finding near the identifier is one more piece of
+        // evidence that the two belong together (noisy-or).
+        // Far-away findings count only one at a time.
+        let mut missed = 1.0;
+        let mut far: f32 = 0.0;
         for h in &health {
-            let s = wi
-                * h.confidence
-                * health_weight(h)
-                * proximity(i, h, subject_only, care)
-                * context;
-            link = link.max(s);
+            let prox = proximity(i, h, subject_only, care);
+            let p = h.confidence * health_weight(h) * prox;
+            if prox >= 0.8 {
+                missed *= 1.0 - p;
+            } else {
+                far = far.max(p);
+            }
         }
+        link = link.max(wi * f32::max(1.0 - missed, far) * context);
     }
     if link > 0.0 {
         // Several kinds of health information say more than one.
@@ -228,8 +255,9 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // Somebody described as a patient (a name with their date of birth, SSN
     // or licence) is PHI even without a diagnosis: being somebody's patient
     // is health information.
-    let patient = if care {
-        patient_profile(&ids) * 0.75
+    let profile_strength = patient_profile(&ids);
+    let patient = if care && profile_strength > 0.0 {
+        0.55 + 0.25 * profile_strength
     } else {
         0.0
     };
