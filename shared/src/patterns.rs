@@ -150,7 +150,7 @@ fn patterns() -> Vec<(Shape, String)> {
         (
             Shape::Vital,
             format!(
-                r"{b}(?:(?:BP|B/P|[Bb]lood [Pp]ressure)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}/[0-9]{{2,3}}|(?:[Tt]emp(?:erature)?|TEMP)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?[\x20\t]*°?[\x20\t]*[FC]?|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}[\x20\t]*%?){b}"
+                r"{b}(?:(?:BP|B/P|[Bb]lood [Pp]ressure)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}/[0-9]{{2,3}}{b}|(?:[Tt]emp(?:erature)?|TEMP)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?[\x20\t]*°?[\x20\t]*[FC]?{b}|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}(?:[\x20\t]*%|{b}))"
             ),
         ),
         (
@@ -297,7 +297,7 @@ mod tests {
             ("dea AB1234563", Shape::Dea, "AB1234563"),
             ("vin 1M8GDM9AXKP042788", Shape::Vin, "1M8GDM9AXKP042788"),
             ("dx E11.9", Shape::Icd10, "E11.9"),
-            ("dx QA00.1", Shape::Icd10, "QA00.1"),
+            ("dx QA0.01", Shape::Icd10, "QA0.01"),
             ("BP 190/110 and", Shape::Vital, "BP 190/110"),
             ("temp 101.4, possible", Shape::Vital, "temp 101.4"),
             ("SpO2 88% on RA", Shape::Vital, "SpO2 88%"),

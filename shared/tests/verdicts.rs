@@ -22,6 +22,39 @@ fn identifier_with_health_information_is_phi() {
 }
 
 #[test]
+fn patient_described_without_a_diagnosis_is_phi() {
+    // Being somebody's patient is health information: a name with a date of
+    // birth or an SSN, in a message about care.
+    for body in [
+        "Scheduled: Raymond Ostrowski, DOB 1961-03-04. Pt notified by phone.",
+        "pls run eligibility for Kenneth Ybarra, SSN 215-53-8841 - coming in at 3.",
+    ] {
+        assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
+fn addressee_and_possessives_tie_health_to_a_person() {
+    for body in [
+        "Hi Arthur,\n\nYour fasting labs from 2/6 are back: LDL 168, HDL 38, A1C 5.9.",
+        "Driver change: Hank will take Mrs. Odom's dialysis run, pickup 5:15am.",
+    ] {
+        assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
+fn senders_clinicians_and_venues_are_not_patients() {
+    for body in [
+        "Join us for the diabetes education summit at 350 N Orleans St, Chicago, IL 60654. Keynote: Dr. Helen Ashworth on type 2 diabetes.",
+        "The recall affects insulin infusion sets and may lead to hyperglycemia.\n\nRegulatory Affairs Manager: Diane Osterman",
+        "Our new wellness program covers flu shots this October.\n\nThanks,\nCurtis Bell\nBenefits Manager",
+    ] {
+        assert_ne!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
 fn strong_medical_identifier_alone_is_phi() {
     for body in [
         "Please pull the chart, MRN 00482913.",

@@ -42,9 +42,9 @@ fn ssn() {
     check(&[
         ("SSN: 215-53-8841", Category::Ssn, Some("215-53-8841")),
         (
-            "his ss# 123456789 on file",
+            "his ss# 215538841 on file",
             Category::Ssn,
-            Some("123456789"),
+            Some("215538841"),
         ),
         ("ref 215-53-8841", Category::Ssn, Some("215-53-8841")),
         ("SSN 000-12-3456", Category::Ssn, None),
@@ -215,6 +215,7 @@ fn mbi_positions() {
             Some("2AF7-JK3-PW58"),
         ),
         ("MBI 2AF7JK3PW58", Category::Mbi, Some("2AF7JK3PW58")),
+        ("sample MBI 1EG4-TE5-MK73", Category::Mbi, None),
         ("code 1SG4TE5MK73", Category::Mbi, None),
         ("code 0EG4TE5MK73", Category::Mbi, None),
     ]);
@@ -289,6 +290,18 @@ fn health_context() {
         ),
         ("my tia Rosa visited", Category::Condition, None),
         ("the copd clinic", Category::Condition, Some("copd")),
+        (
+            "daughter says BP 190/110 today",
+            Category::Lab,
+            Some("BP 190/110"),
+        ),
+        (
+            "CT L-spine w/o contrast",
+            Category::Procedure,
+            Some("CT L-spine"),
+        ),
+        ("#30 crown (D2740), est.", Category::Cpt, Some("D2740")),
+        ("Invoice D2740 attached", Category::Cpt, None),
     ]);
 }
 
@@ -297,6 +310,19 @@ fn names() {
     check(&[
         ("Pt Maria Lopez seen", Category::Name, Some("Maria Lopez")),
         ("Dear Mrs. Garcia,", Category::Name, Some("Garcia")),
+        ("Hi Arthur,\n\nYour labs", Category::Name, Some("Arthur")),
+        ("Dear Colleague,", Category::Name, None),
+        (
+            "can u see mrs kowalski today",
+            Category::Name,
+            Some("kowalski"),
+        ),
+        ("ask mrs will today", Category::Name, None),
+        (
+            "book Zoë Müller for surgery",
+            Category::Name,
+            Some("Zoë Müller"),
+        ),
         (
             "spoke with Dr. John Carter",
             Category::Name,
