@@ -901,13 +901,13 @@ impl Lexicon {
                 t.case = Case::NotUpper;
             }
         }
+        let folded: Vec<Vec<u8>> = pats.iter().map(|p| fold_pattern(p.as_bytes())).collect();
         let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             // A DFA: about twice the speed of the NFA on mail text, for a few
             // MB of memory built once per process.
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&pats)
+            .build(&folded)
             // The phrases are the crate's own data, checked by tests.
             .expect("built-in phrase automaton builds");
         Lexicon {
@@ -920,13 +920,25 @@ impl Lexicon {
     /// Calls `f` for every whole-word phrase hit in `text`.
     pub(crate) fn hits(&self, text: &str, mut f: impl FnMut(Hit)) {
         let bytes = text.as_bytes();
-        for m in self.ac.find_iter(text) {
-            let (s, e) = (m.start(), m.end());
+        let folded = fold_text(bytes);
+        for m in self.ac.find_iter(&folded) {
+            // Folded offsets are one ahead of the text's (the leading mark);
+            // a pattern's leading mark stands for the byte before the word.
+            let spelled = self.spelled[m.pattern().as_usize()].as_bytes();
+            let e = m.end() - 1;
+            let Some(s) = e.checked_sub(spelled.len()) else {
+                continue;
+            };
             if !word_edge(text, s, e) {
                 continue;
             }
             let term = self.terms[m.pattern().as_usize()];
             let written = &bytes[s..e];
+            // Folding maps every separator before a word to one mark, so
+            // "s/p" and "s-p" fold alike: check the spelling itself.
+            if !written.eq_ignore_ascii_case(spelled) {
+                continue;
+            }
             let ok = match term.case {
                 Case::Any => true,
                 Case::Exact => written == self.spelled[m.pattern().as_usize()].as_bytes(),
@@ -947,6 +959,44 @@ impl Lexicon {
 }
 
 /// True when `text[s..e]` is not glued to letters or digits on either side.
+/// Stands for "a word starts right after this byte" in folded text.
+const MARK: u8 = 0x01;
+
+fn starts_word(prev: Option<u8>, b: u8) -> bool {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80;
+    word(b) && !prev.is_some_and(word)
+}
+
+/// Folds text for the automaton: ASCII lower case, one leading mark, and the
+/// byte before every word start replaced by the mark. Phrases are folded the
+/// same way and begin with the mark, so the automaton only reports matches
+/// that start a word. That keeps it from restarting inside words, which is
+/// where most of its time went, and needs half the states of a
+/// case-insensitive automaton. Same length plus one: offsets map back by -1.
+fn fold_text(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 1);
+    out.push(MARK);
+    for (i, &b) in text.iter().enumerate() {
+        let next_starts = text.get(i + 1).is_some_and(|&n| starts_word(Some(b), n));
+        out.push(if next_starts {
+            MARK
+        } else {
+            b.to_ascii_lowercase()
+        });
+    }
+    out
+}
+
+/// Folds a phrase like [`fold_text`] folds text. A phrase that does not
+/// begin with a letter or digit keeps no leading mark.
+fn fold_pattern(p: &[u8]) -> Vec<u8> {
+    let mut out = fold_text(p);
+    if !p.first().is_some_and(|&b| starts_word(None, b)) {
+        out.remove(0);
+    }
+    out
+}
+
 pub(crate) fn word_edge(text: &str, s: usize, e: usize) -> bool {
     let before = text[..s].chars().next_back();
     let after = text[e..].chars().next();
