@@ -976,13 +976,13 @@ fn starts_word(prev: Option<u8>, b: u8) -> bool {
 fn fold_text(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + 1);
     out.push(MARK);
-    for (i, &b) in text.iter().enumerate() {
-        let next_starts = text.get(i + 1).is_some_and(|&n| starts_word(Some(b), n));
-        out.push(if next_starts {
-            MARK
-        } else {
-            b.to_ascii_lowercase()
-        });
+    out.extend(text.iter().map(u8::to_ascii_lowercase));
+    // A second pass over byte pairs marks the byte before each word start:
+    // two simple passes run several times faster than one branchy one.
+    for i in 1..text.len() {
+        if starts_word(Some(text[i - 1]), text[i]) {
+            out[i] = MARK;
+        }
     }
     out
 }
