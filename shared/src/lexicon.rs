@@ -842,41 +842,44 @@ impl Lexicon {
                 },
             ));
         }
-        for &(label, words) in LABELS {
-            for w in words {
-                let i = entry(w, Case::Any);
-                staged.push((
-                    i,
-                    Term {
-                        label: Some(label),
-                        ..Term::EMPTY
-                    },
-                ));
-            }
-        }
-        for &(cue, words) in CUES {
-            for w in words {
-                let i = entry(w, Case::Any);
-                staged.push((
-                    i,
-                    Term {
-                        cue: Some(cue),
-                        ..Term::EMPTY
-                    },
-                ));
-            }
-        }
-        for &(title, words) in TITLES {
-            for w in words {
-                let i = entry(w, Case::Any);
-                staged.push((
-                    i,
-                    Term {
-                        title: Some(title),
-                        ..Term::EMPTY
-                    },
-                ));
-            }
+        let roles = LABELS
+            .iter()
+            .flat_map(|&(label, ws)| {
+                ws.iter().map(move |w| {
+                    (
+                        w,
+                        Term {
+                            label: Some(label),
+                            ..Term::EMPTY
+                        },
+                    )
+                })
+            })
+            .chain(CUES.iter().flat_map(|&(cue, ws)| {
+                ws.iter().map(move |w| {
+                    (
+                        w,
+                        Term {
+                            cue: Some(cue),
+                            ..Term::EMPTY
+                        },
+                    )
+                })
+            }))
+            .chain(TITLES.iter().flat_map(|&(title, ws)| {
+                ws.iter().map(move |w| {
+                    (
+                        w,
+                        Term {
+                            title: Some(title),
+                            ..Term::EMPTY
+                        },
+                    )
+                })
+            }));
+        for (w, t) in roles {
+            let i = entry(w, Case::Any);
+            staged.push((i, t));
         }
         // Merge every role of a phrase into its one term; the first source of
         // each role wins (health lists before labels before cues).

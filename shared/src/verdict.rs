@@ -332,22 +332,14 @@ mod tests {
         }
     }
 
+    fn verdict_of(fs: &[Finding], cues: Cues) -> Verdict {
+        score(Inputs { findings: fs, cues }, 0.3, 0.5, false).verdict
+    }
+
     #[test]
     fn strong_identifier_alone_is_phi() {
         let fs = [f(Category::Mrn, 0, 0.92, Reason::Labelled)];
-        assert_eq!(
-            score(
-                Inputs {
-                    findings: &fs,
-                    cues: Cues::default()
-                },
-                0.3,
-                0.5,
-                false
-            )
-            .verdict,
-            Verdict::Phi
-        );
+        assert_eq!(verdict_of(&fs, Cues::default()), Verdict::Phi);
     }
 
     #[test]
@@ -356,19 +348,7 @@ mod tests {
             f(Category::Name, 0, 0.8, Reason::NamePair),
             f(Category::Phone, 20, 0.85, Reason::Phone),
         ];
-        assert_eq!(
-            score(
-                Inputs {
-                    findings: &fs,
-                    cues: Cues::default()
-                },
-                0.3,
-                0.5,
-                false
-            )
-            .verdict,
-            Verdict::Clean
-        );
+        assert_eq!(verdict_of(&fs, Cues::default()), Verdict::Clean);
     }
 
     #[test]
@@ -381,33 +361,9 @@ mod tests {
             patient: 1,
             ..Cues::default()
         };
-        assert_eq!(
-            score(
-                Inputs {
-                    findings: &fs,
-                    cues
-                },
-                0.3,
-                0.5,
-                false
-            )
-            .verdict,
-            Verdict::Phi
-        );
+        assert_eq!(verdict_of(&fs, cues), Verdict::Phi);
         // Without any clinical wording it is only possible.
-        assert_eq!(
-            score(
-                Inputs {
-                    findings: &fs,
-                    cues: Cues::default()
-                },
-                0.3,
-                0.5,
-                false
-            )
-            .verdict,
-            Verdict::Possible
-        );
+        assert_eq!(verdict_of(&fs, Cues::default()), Verdict::Possible);
     }
 
     #[test]
@@ -417,18 +373,6 @@ mod tests {
             patient: 2,
             ..Cues::default()
         };
-        assert_ne!(
-            score(
-                Inputs {
-                    findings: &fs,
-                    cues
-                },
-                0.3,
-                0.5,
-                false
-            )
-            .verdict,
-            Verdict::Phi
-        );
+        assert_ne!(verdict_of(&fs, cues), Verdict::Phi);
     }
 }
