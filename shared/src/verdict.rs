@@ -162,11 +162,10 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         });
     // Bare abbreviations (CAD, ALS, STD) mean something medical only where
     // the message is about care or names other health information.
-    let plain: Vec<&Finding> = fs
-        .iter()
-        .filter(|f| f.category.is_health() && f.reason != Reason::ConditionAbbrev)
-        .collect();
-    let abbrevs_count = care || !plain.is_empty();
+    let abbrevs_count = care
+        || fs
+            .iter()
+            .any(|f| f.category.is_health() && f.reason != Reason::ConditionAbbrev);
     let health: Vec<&Finding> = fs
         .iter()
         .filter(|f| {
