@@ -57,14 +57,13 @@ impl Ctx<'_> {
     ) {
         // Published specimen numbers (the CMS sample MBI, test card numbers)
         // appear in training mail and documentation; they identify nobody.
-        if matches!(
-            category,
-            Category::Mbi | Category::Ssn | Category::CreditCard
-        ) && checksum::published_sample(&self.text[start..end])
-        {
-            return;
-        }
-        if start < end {
+        let specimen = || {
+            matches!(
+                category,
+                Category::Mbi | Category::Ssn | Category::CreditCard
+            ) && checksum::published_sample(&self.text[start..end])
+        };
+        if start < end && !specimen() {
             self.out.push(Finding {
                 part: self.part,
                 category,
@@ -726,9 +725,7 @@ fn dental_line(text: &str, at: usize) -> bool {
         "denture",
         "bitewing",
     ];
-    let ls = text[..at].rfind('\n').map_or(0, |p| p + 1);
-    let le = text[at..].find('\n').map_or(text.len(), |p| at + p);
-    let line = text[ls..le].to_ascii_lowercase();
+    let line = text[line_start(text, at)..line_end(text, at)].to_ascii_lowercase();
     DENTAL.iter().any(|w| line.contains(w))
 }
 
@@ -965,13 +962,11 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
 /// health term somebody's own ("her blood pressure", "his new metformin").
 fn possessed(text: &str, at: usize) -> bool {
     const POSSESSIVES: &[&str] = &["his", "her", "my", "your", "their", "pt's", "patient's"];
-    let start = at.saturating_sub(24);
-    let start = (start..at)
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(at);
-    let before = &text[start..at];
+    let before = &text[..at];
+    // Split lazily from the end: only the two words before `at` are read.
+    let mut words = before.split_whitespace().rev();
+    let last = words.next().unwrap_or("");
     // "Mrs. Odom's dialysis": a capitalised word with 's right before.
-    let last = before.split_whitespace().next_back().unwrap_or("");
     if before.ends_with(' ')
         && last.len() > 3
         && last.starts_with(|c: char| c.is_uppercase())
@@ -979,15 +974,10 @@ fn possessed(text: &str, at: usize) -> bool {
     {
         return true;
     }
-    // The window may cut a word in half; only whole words count.
-    let mut words = before.split_whitespace().rev();
-    let cut = !before.starts_with(char::is_whitespace) && start > 0;
-    let n = before.split_whitespace().count();
-    (0..2.min(n)).any(|k| {
-        let w = words.next().unwrap_or("");
-        let is_cut = cut && k + 1 == n;
-        !is_cut && POSSESSIVES.iter().any(|p| w.eq_ignore_ascii_case(p))
-    })
+    [Some(last), words.next()]
+        .into_iter()
+        .flatten()
+        .any(|w| POSSESSIVES.iter().any(|p| w.eq_ignore_ascii_case(p)))
 }
 
 /// "mrs kowalski": quick notes drop capitals, but a person title followed by
@@ -1042,10 +1032,19 @@ const GREETINGS: &[&str] = &[
     "estimada",
 ];
 
+/// Where the line holding byte `at` starts.
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |p| p + 1)
+}
+
+/// Where the line holding byte `at` ends (its newline, or the text's end).
+fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |p| at + p)
+}
+
 /// Whether the line holding `at` starts with a greeting right before it.
 fn greeting_before(text: &str, at: usize) -> bool {
-    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
-    let before = text[line_start..at].trim().trim_end_matches(',');
+    let before = text[line_start(text, at)..at].trim().trim_end_matches(',');
     GREETINGS.iter().any(|g| before.eq_ignore_ascii_case(g))
 }
 

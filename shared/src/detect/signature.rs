@@ -84,8 +84,8 @@ pub(super) fn mark(text: &str, findings: &mut [Finding]) {
 }
 
 fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+    let line_start = super::line_start(text, start);
+    let line_end = super::line_end(text, end);
     let before = text[line_start..start].trim();
     let after = text[end..line_end].trim();
     // "Thanks, John Smith" on one line.

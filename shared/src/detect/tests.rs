@@ -353,3 +353,14 @@ fn offsets_are_exact_and_on_boundaries() {
 fn not_names_is_sorted() {
     assert!(NOT_NAMES.windows(2).all(|w| w[0] < w[1]));
 }
+
+#[test]
+fn possessives_before_health_terms() {
+    let at = |t: &str, w: &str| possessed(t, t.find(w).expect("word in text"));
+    assert!(at("refill his lisinopril", "lisinopril"));
+    assert!(at("my poorly controlled diabetes", "controlled"));
+    assert!(at("take Mrs. Odom's dialysis run", "dialysis"));
+    assert!(!at("the lisinopril shortage", "lisinopril"));
+    assert!(!at("her clinic runs the diabetes program", "diabetes"));
+    assert!(!at("the clinic's dialysis unit", "dialysis"));
+}
