@@ -22,7 +22,7 @@ pub(crate) fn next_chunk(text: &str, start: usize) -> (Range<usize>, usize) {
     let limit = (start + MAX_CHUNK).min(b.len());
     let mut i = start;
     // Look for a blank line within the limit.
-    while let Some(p) = b[i..limit].iter().position(|&c| c == b'\n') {
+    while let Some(p) = memchr::memchr(b'\n', &b[i..limit]) {
         let nl = i + p;
         let mut j = nl + 1;
         while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r') {
@@ -60,10 +60,8 @@ pub(crate) fn next_chunk(text: &str, start: usize) -> (Range<usize>, usize) {
     // Too long: cut after the last newline, else the last space, else at a
     // char boundary, within the limit.
     let window = &b[start..limit];
-    let cut = window
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .or_else(|| window.iter().rposition(|&c| c == b' '))
+    let cut = memchr::memrchr(b'\n', window)
+        .or_else(|| memchr::memrchr(b' ', window))
         .map(|p| start + p + 1)
         .filter(|&p| p > start)
         .unwrap_or_else(|| {

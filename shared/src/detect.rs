@@ -262,12 +262,13 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
 
 /// The capitalised words of a `Names` run (initials and titles' dots left out).
 fn split_words(text: &str, run: Token, out: &mut Vec<Token>) {
-    let s = &text[run.start..run.end];
+    let s = &text.as_bytes()[run.start..run.end];
     let mut at = 0;
-    for piece in s.split([' ', ',', '.']) {
+    for piece in s.split(|&b| matches!(b, b' ' | b',' | b'.')) {
         let start = run.start + at;
         at += piece.len() + 1;
-        if piece.chars().count() >= 2 && piece.starts_with(|c: char| c.is_ascii_uppercase()) {
+        // Two characters or more: past the first byte (ASCII) is another char.
+        if piece.len() >= 2 && piece[0].is_ascii_uppercase() {
             out.push(Token {
                 shape: Shape::Names,
                 start,
@@ -835,10 +836,12 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
         .iter()
         .map(|t| {
             let w = word(t);
-            if NOT_NAMES.binary_search(&w).is_ok() {
+            let k = d.name(w);
+            // Most words are in no list: look those up once, not twice.
+            if k != NameKind::default() && NOT_NAMES.binary_search(&w).is_ok() {
                 NameKind::default()
             } else {
-                d.name(w)
+                k
             }
         })
         .collect();

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use fst::{Map, Set};
+use fst::{Map, Set, Streamer};
 
 static NAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.fst"));
 static ICD10: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/icd10cm.fst"));
@@ -13,8 +13,71 @@ static ZIPS: &[u8; 12_500] = include_bytes!(concat!(env!("OUT_DIR"), "/zips.bits
 
 pub(crate) struct Dicts {
     /// Name → bits: 1 first name, 2 surname, 4 common English word.
-    names: Map<&'static [u8]>,
+    names: NameTable,
     icd10: Set<&'static [u8]>,
+}
+
+/// The name map, expanded at load from its fst into an open-addressing table
+/// of 64-bit hashes of the folded names, each with its three bits in the low
+/// bits. Names are looked up for every capitalised word, the hottest lookup
+/// of a scan: hashing the word and one or two probes cost a fraction of
+/// walking the fst, which decodes a node per byte. The fst stays the shipped
+/// form (compact in the wasm module); the table costs 1 MiB of memory.
+/// Two different words share a hash with odds of about 2^-61 per word.
+struct NameTable {
+    slots: Vec<u64>,
+    /// Slot index = hash >> shift.
+    shift: u32,
+}
+
+impl NameTable {
+    const BITS: u64 = 7;
+
+    fn build(map: &Map<&[u8]>) -> NameTable {
+        // A power of two at least twice the key count keeps probes short.
+        let size = (map.len() * 2).next_power_of_two().max(2);
+        let mut t = NameTable {
+            slots: vec![0; size],
+            shift: 64 - size.trailing_zeros(),
+        };
+        let mut keys = map.stream();
+        while let Some((k, bits)) = keys.next() {
+            let h = hash(k);
+            let i = t.probe(h);
+            t.slots[i] = h | (bits & Self::BITS);
+        }
+        t
+    }
+
+    /// The slot holding `h`, or the empty slot where it would go.
+    fn probe(&self, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = (h >> self.shift) as usize;
+        loop {
+            let s = self.slots[i];
+            if s == 0 || s & !Self::BITS == h {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> u64 {
+        self.slots[self.probe(hash(key))] & Self::BITS
+    }
+}
+
+/// FNV-1a with a final mix, the low three bits cleared for the name bits and
+/// never zero (zero marks an empty slot).
+fn hash(key: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in key {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    (h & !NameTable::BITS).max(NameTable::BITS + 1)
 }
 
 /// How a capitalised word reads as a name.
@@ -37,7 +100,7 @@ impl Dicts {
         // The sets are produced by our build script from sorted lists; a
         // corrupt one is a build error, not an input error.
         Dicts {
-            names: Map::new(NAMES).expect("embedded fst map is valid"),
+            names: NameTable::build(&Map::new(NAMES).expect("embedded fst map is valid")),
             icd10: Set::new(ICD10).expect("embedded fst set is valid"),
         }
     }
@@ -48,7 +111,7 @@ impl Dicts {
         let Some(key) = ascii_lower(word, &mut buf) else {
             return NameKind::default();
         };
-        let bits = self.names.get(key).unwrap_or(0);
+        let bits = self.names.get(key);
         NameKind {
             first: bits & 1 != 0,
             surname: bits & 2 != 0,
@@ -82,12 +145,17 @@ impl Dicts {
     }
 }
 
-/// Lower-cases an ASCII word (letters, hyphen, apostrophe) into `buf`;
-/// `None` for anything longer or not ASCII.
 /// Lower-cases `word` into `buf`, folding Latin-1 accented letters to their
 /// ASCII base (María → maria, Müller → muller), because the name lists are
 /// ASCII. `None` if the word is too long or holds other non-ASCII letters.
 fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
+    if word.is_ascii() {
+        let out = buf.get_mut(..word.len())?;
+        for (o, b) in out.iter_mut().zip(word.bytes()) {
+            *o = b.to_ascii_lowercase();
+        }
+        return Some(out);
+    }
     let mut n = 0;
     for c in word.chars() {
         let folded = match c {
@@ -133,5 +201,21 @@ mod tests {
         assert!(!d.icd10("E11.99999") && !d.icd10("A1C") && !d.icd10("E1"));
         assert!(d.zip("02139") && d.zip("90210"));
         assert!(!d.zip("00000") && !d.zip("1234"));
+    }
+
+    #[test]
+    fn name_table_agrees_with_the_fst() {
+        let map = Map::new(NAMES).unwrap();
+        let table = NameTable::build(&map);
+        let mut keys = map.stream();
+        let mut n = 0;
+        while let Some((k, bits)) = keys.next() {
+            assert_eq!(table.get(k), bits, "{}", String::from_utf8_lossy(k));
+            n += 1;
+        }
+        assert!(n > 50_000);
+        for miss in ["xqzv", "enronx", "", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"] {
+            assert_eq!(table.get(miss.as_bytes()), 0, "{miss}");
+        }
     }
 }
