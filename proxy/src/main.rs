@@ -22,12 +22,21 @@ struct Cli {
 enum Command {
     /// Scan messages (.eml) or text files for PHI and print a verdict for each.
     Scan(commands::scan::ScanArgs),
+    /// Manage the key store: generate, import, export, list, remove.
+    Keys(commands::keys::KeysArgs),
+    /// The local CA for the proxy's listeners: export it for IT, or show it.
+    Ca(commands::ca::CaArgs),
+    /// Check the audit log's hash chain.
+    Audit(commands::audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(&args),
+        Command::Keys(args) => commands::keys::run(&args),
+        Command::Ca(args) => commands::ca::run(&args),
+        Command::Audit(args) => commands::audit::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,7 @@
 //! One module per subcommand.
 
+pub mod audit;
+pub mod ca;
+pub mod keys;
 pub mod scan;
 mod scan_report;

@@ -1,0 +1,198 @@
+//! Appending to the log.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use time::OffsetDateTime;
+
+use super::key::AuditKey;
+use super::line::{decode, encode, sha256_hex, timestamp, LineError, GENESIS};
+use super::record::{Entry, MessageIdHash, Record};
+use super::AuditError;
+use crate::config::{create_private_append, ensure_private_dir, sync_dir};
+
+/// The open audit log. One per process; share it (`Arc<Audit>`): appends
+/// are serialized by a mutex.
+#[derive(Debug)]
+pub struct Audit {
+    path: PathBuf,
+    key: AuditKey,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    file: File,
+    next_seq: u64,
+    prev: String,
+    /// Set when a write failed: the file may end in a torn line, so nothing
+    /// more is appended until the log is reopened (and its tail checked).
+    failed: bool,
+}
+impl Audit {
+    /// Opens (or creates, mode 0600) the log at `path` and resumes its chain
+    /// from the last line. Refuses a log whose last line is torn or invalid:
+    /// appending after it would fork the chain.
+    pub fn open(path: &Path, key: AuditKey) -> Result<Audit, AuditError> {
+        let io_err = |source: io::Error| AuditError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let (mut file, created) = match create_private_append(path) {
+            Ok(file) => (file, true),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => (
+                OpenOptions::new()
+                    .read(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(io_err)?,
+                false,
+            ),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                ensure_private_dir(dir).map_err(io_err)?;
+                (create_private_append(path).map_err(io_err)?, true)
+            }
+            Err(e) => return Err(io_err(e)),
+        };
+        if created {
+            // The new file's directory entry must survive a crash too.
+            file.sync_all().map_err(io_err)?;
+            sync_dir(dir).map_err(io_err)?;
+        }
+        let (next_seq, prev) = match last_line(&mut file).map_err(io_err)? {
+            Tail::Empty => (1, GENESIS.to_string()),
+            Tail::Torn => {
+                return Err(AuditError::CorruptTail {
+                    path: path.to_path_buf(),
+                    reason: "the last line is incomplete (a crash during a write?)".into(),
+                })
+            }
+            Tail::Line(line) => match decode(&line) {
+                Ok(entry) if entry.seq < u64::MAX => (entry.seq + 1, sha256_hex(&line)),
+                Ok(_) => {
+                    return Err(AuditError::CorruptTail {
+                        path: path.to_path_buf(),
+                        reason: "the last record's seq is out of range".into(),
+                    })
+                }
+                Err(e) => {
+                    return Err(AuditError::CorruptTail {
+                        path: path.to_path_buf(),
+                        reason: match e {
+                            LineError::HashMismatch | LineError::NotCanonical => {
+                                "the last record was edited".into()
+                            }
+                            LineError::Malformed(why) => format!("the last line: {why}"),
+                        },
+                    })
+                }
+            },
+        };
+        Ok(Audit {
+            path: path.to_path_buf(),
+            key,
+            state: Mutex::new(State {
+                file,
+                next_seq,
+                prev,
+                failed: false,
+            }),
+        })
+    }
+
+    /// Appends one record and flushes it to disk before returning. Any
+    /// error means the record may not be stored: refuse the message.
+    pub fn append(&self, record: &Record) -> Result<(), AuditError> {
+        let mut state = self.state.lock().map_err(|_| AuditError::Failed {
+            path: self.path.clone(),
+        })?;
+        if state.failed {
+            return Err(AuditError::Failed {
+                path: self.path.clone(),
+            });
+        }
+        let entry = Entry::new(
+            record,
+            state.next_seq,
+            timestamp(OffsetDateTime::now_utc()),
+            state.prev.clone(),
+        );
+        let line = encode(&entry);
+        let mut buf = Vec::with_capacity(line.len() + 1);
+        buf.extend_from_slice(&line);
+        buf.push(b'\n');
+        let written = state
+            .file
+            .write_all(&buf)
+            .and_then(|()| state.file.sync_data());
+        if let Err(source) = written {
+            state.failed = true;
+            return Err(AuditError::Io {
+                path: self.path.clone(),
+                source,
+            });
+        }
+        state.prev = sha256_hex(&line);
+        state.next_seq += 1;
+        Ok(())
+    }
+
+    /// The keyed hash of a Message-ID for [`Record::message_id_hash`].
+    pub fn message_id_hash(&self, message_id: &str) -> MessageIdHash {
+        self.key.message_id_hash(message_id)
+    }
+
+    /// Where the log is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+enum Tail {
+    Empty,
+    Torn,
+    Line(Vec<u8>),
+}
+
+/// Reads the last line (without its newline) by scanning back from the end.
+fn last_line(file: &mut File) -> io::Result<Tail> {
+    let len = file.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok(Tail::Empty);
+    }
+    let mut last = [0u8];
+    file.seek(SeekFrom::Start(len - 1))?;
+    file.read_exact(&mut last)?;
+    if last[0] != b'\n' {
+        return Ok(Tail::Torn);
+    }
+    // Collect chunks backwards until the newline before the last line.
+    let end = len - 1;
+    let mut start = end;
+    let mut line = Vec::new();
+    const CHUNK: u64 = 8192;
+    while start > 0 {
+        let from = start.saturating_sub(CHUNK);
+        let mut chunk = vec![0u8; (start - from) as usize];
+        file.seek(SeekFrom::Start(from))?;
+        file.read_exact(&mut chunk)?;
+        if let Some(nl) = chunk.iter().rposition(|&b| b == b'\n') {
+            chunk.drain(..=nl);
+            chunk.extend_from_slice(&line);
+            line = chunk;
+            start = 0;
+        } else {
+            chunk.extend_from_slice(&line);
+            line = chunk;
+            start = from;
+        }
+    }
+    file.seek(SeekFrom::End(0))?;
+    Ok(Tail::Line(line))
+}
