@@ -54,6 +54,9 @@ clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
 
 unit_and_e2e() { cargo test --workspace --no-fail-fast; }
 
+# Real Postfix + Dovecot on 127.0.0.1 (tests/mail/harness.py); needs root.
+mail_smoke() { python3 tests/mail/smoke.py; }
+
 wasm_extension() {
     cargo build -p sealpost-extension --target wasm32-unknown-unknown --profile wasm
     local wasm=target/wasm32-unknown-unknown/wasm/sealpost_extension.wasm
@@ -110,6 +113,7 @@ section "setup (tests/setup.sh)" setup
 section "cargo fmt --check" fmt
 section "cargo clippy -D warnings" clippy
 section "cargo test --workspace" unit_and_e2e
+section "e2e: mail harness smoke (Postfix + Dovecot)" mail_smoke
 section "wasm: extension build and size" wasm_extension
 section "wasm: policy core check, no tokio" wasm_core
 section "fuzz smoke: mime_to_text (${FUZZ_SECONDS}s)" fuzz_smoke

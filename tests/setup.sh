@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian 12 machine, as root.
 # Idempotent: installs only what is missing and prints nothing when all is
-# present. Needs a rustup-managed Rust toolchain (stable, 1.85 or newer).
+# present. Needs a rustup-managed Rust toolchain (stable, 1.88 or newer).
 #
 # Later issues add their needs to APT_PACKAGES (postfix, dovecot-imapd,
 # gnupg, chromium, ...).
@@ -9,6 +9,13 @@ set -euo pipefail
 
 # Debian packages the tests use. g++ builds libFuzzer for cargo-fuzz.
 APT_PACKAGES=(gzip g++)
+# Mail end-to-end harness (tests/mail/): real Postfix + Dovecot on 127.0.0.1,
+# driven from Python; swaks needs libnet-ssleay-perl for STARTTLS (only a
+# Recommends, which --no-install-recommends skips); openssl makes the test CA.
+APT_PACKAGES+=(postfix dovecot-imapd dovecot-lmtpd swaks libnet-ssleay-perl openssl python3)
+# Independent OpenPGP peers, and what sequoia-openpgp's nettle backend
+# needs to build (bindgen).
+APT_PACKAGES+=(gnupg sq sqop rnp clang libclang-dev nettle-dev pkg-config)
 
 # cargo-fuzz, pinned to a release that builds on stable Rust.
 CARGO_FUZZ_VERSION=0.13.2
@@ -29,6 +36,13 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    case " ${missing[*]} " in
+    *" postfix "*)
+        # Otherwise postfix's install asks which mail setup to write into
+        # /etc/postfix; the tests bring their own configuration.
+        echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+        ;;
+    esac
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
