@@ -65,7 +65,10 @@ fn find_ci(hay: &str, needle: &str) -> Option<usize> {
         return None;
     }
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    (0..=h.len() - n.len()).find(|&i| {
+    let last = h.len() - n.len();
+    // Candidates are where the needle's first byte occurs in either case.
+    let (lo, up) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
+    memchr::memchr2_iter(lo, up, &h[..=last]).find(|&i| {
         hay.is_char_boundary(i)
             && hay.is_char_boundary(i + n.len())
             && h[i..i + n.len()].eq_ignore_ascii_case(n)
