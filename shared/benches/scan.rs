@@ -8,6 +8,8 @@
 //!   inserted then removed in the middle (two edits per iteration; the figure
 //!   per edit is half), plus the verdict, against `full/20KB` — the same body
 //!   scanned from scratch — in the same run.
+//! - `scaling/dense_*`: a body dense with PHI at 320 KB and 3.2 MB; the
+//!   throughput of the two should be about the same (linear time).
 
 use std::fs;
 use std::hint::black_box;
@@ -103,5 +105,22 @@ fn incremental(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, throughput, incremental);
+/// A long message dense with findings, at two sizes: the time per byte
+/// should not grow with the size (the verdict once compared every finding
+/// with every other, and 3 MB took seconds).
+fn scaling(c: &mut Criterion) {
+    let policy = Policy::default();
+    let mut g = c.benchmark_group("scaling");
+    g.sample_size(10);
+    for kb in [320, 3200] {
+        let body = clinical_body(kb * 1024);
+        g.throughput(Throughput::Bytes(body.len() as u64));
+        g.bench_function(format!("dense_{kb}KB"), |b| {
+            b.iter(|| black_box(assess(None, &body, &policy)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, throughput, incremental, scaling);
 criterion_main!(benches);

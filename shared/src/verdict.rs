@@ -147,6 +147,8 @@ fn proximity(a: &Finding, b: &Finding, subject_only: bool, care: bool) -> f32 {
 /// Scores findings against the thresholds.
 pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) -> Scored {
     let fs = inp.findings;
+    // Window lookups below rely on this order (the scanners produce it).
+    debug_assert!(fs.is_sorted_by_key(|f| (f.part != Part::Subject, f.start)));
     // A medical identifier is PHI on its own.
     let strong = fs
         .iter()
@@ -208,15 +210,27 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // is the patient's.
     // Only where the message is about care: elsewhere a venue's street, city
     // and ZIP are one organisation, not three chances.
+    // Near means within LINK_WINDOW in the body, or in the subject; the
+    // findings are looked up by window so that long messages dense with
+    // findings cost linear time, not the square of their findings.
     for h in health.iter().filter(|_| care) {
         let mut missed = 1.0;
-        for i in &ids {
-            if proximity(i, h, subject_only, care) >= 0.9 {
-                missed *= 1.0 - strength(i);
-            }
+        for i in near(&ids, h, subject_only) {
+            debug_assert!(proximity(i, h, subject_only, care) >= 0.9);
+            missed *= 1.0 - strength(i);
         }
         link = link.max(h.confidence * health_weight(h) * (1.0 - missed) * context);
     }
+    // Findings further apart than the window weigh the same whatever the
+    // distance, so the best far one is the best of all scaled by that
+    // weight. Counting near ones here too changes nothing: each near one
+    // already adds more through the noisy-or below.
+    let far_weight = if care { 0.75 } else { 0.6 };
+    let best_body_health = health
+        .iter()
+        .filter(|h| h.part == Part::Body)
+        .map(|h| h.confidence * health_weight(h))
+        .fold(0.0, f32::max);
     // From each identifier: the health findings around it.
     for i in &ids {
         let wi = strength(i);
@@ -227,16 +241,16 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         // evidence that the two belong together (noisy-or).
         // Far-away findings count only one at a time.
         let mut missed = 1.0;
-        let mut far: f32 = 0.0;
-        for h in &health {
+        for h in near(&health, i, subject_only) {
             let prox = proximity(i, h, subject_only, care);
-            let p = h.confidence * health_weight(h) * prox;
-            if prox >= 0.8 {
-                missed *= 1.0 - p;
-            } else {
-                far = far.max(p);
-            }
+            debug_assert!(prox >= 0.8);
+            missed *= 1.0 - h.confidence * health_weight(h) * prox;
         }
+        let far = if subject_only || i.part == Part::Subject {
+            0.0
+        } else {
+            best_body_health * far_weight
+        };
         link = link.max(wi * f32::max(1.0 - missed, far) * context);
     }
     if link > 0.0 {
@@ -291,12 +305,48 @@ fn patient_profile(ids: &[&Finding]) -> f32 {
     ids.iter()
         .filter(|n| n.category == Category::Name && identifying_weight(n) >= 0.85)
         .filter(|n| {
-            ids.iter().any(|o| {
-                o.part == n.part && o.start.abs_diff(n.start) <= LINK_WINDOW && singles_out(o)
-            })
+            within(ids, n.part, n.start, LINK_WINDOW)
+                .iter()
+                .any(|o| singles_out(o))
         })
         .map(|n| identifying_weight(n) * n.confidence)
         .fold(0.0, f32::max)
+}
+
+/// The findings of `sorted` (subject first, then body, each by start) in
+/// `part` that start within `radius` bytes of `at`.
+fn within<'s, 'f>(
+    sorted: &'s [&'f Finding],
+    part: Part,
+    at: usize,
+    radius: usize,
+) -> &'s [&'f Finding] {
+    let key = |f: &Finding| (f.part != Part::Subject, f.start);
+    let body = part != Part::Subject;
+    let lo = sorted.partition_point(|f| key(f) < (body, at.saturating_sub(radius)));
+    let hi = sorted.partition_point(|f| key(f) <= (body, at.saturating_add(radius)));
+    &sorted[lo.min(hi)..hi]
+}
+
+/// The findings of `sorted` near `to` in the sense of [`proximity`] at 0.8
+/// or more, in their order: all of them when either side is in the subject
+/// (or only the subject is judged), else the subject's and those of the body
+/// within `LINK_WINDOW`.
+fn near<'s, 'f>(
+    sorted: &'s [&'f Finding],
+    to: &Finding,
+    subject_only: bool,
+) -> impl Iterator<Item = &'f Finding> + 's {
+    let subject = sorted.partition_point(|f| f.part == Part::Subject);
+    let (head, tail) = if subject_only || to.part == Part::Subject {
+        (sorted, &sorted[..0])
+    } else {
+        (
+            &sorted[..subject],
+            within(sorted, Part::Body, to.start, LINK_WINDOW),
+        )
+    };
+    head.iter().chain(tail).copied()
 }
 
 /// Whether a person's name sits next to another of their identifiers.
@@ -304,15 +354,13 @@ fn profile(ids: &[&Finding]) -> bool {
     ids.iter()
         .filter(|n| n.category == Category::Name && identifying_weight(n) >= 0.9)
         .any(|n| {
-            ids.iter().any(|o| {
-                o.part == n.part
-                    && o.start.abs_diff(n.start) <= NEAR
-                    && match o.category {
-                        Category::Date => identifying_weight(o) >= 0.8,
-                        Category::Name | Category::Url | Category::Ip | Category::Zip => false,
-                        _ => true,
-                    }
-            })
+            within(ids, n.part, n.start, NEAR)
+                .iter()
+                .any(|o| match o.category {
+                    Category::Date => identifying_weight(o) >= 0.8,
+                    Category::Name | Category::Url | Category::Ip | Category::Zip => false,
+                    _ => true,
+                })
         })
 }
 
@@ -333,6 +381,54 @@ mod tests {
 
     fn verdict_of(fs: &[Finding], cues: Cues) -> Verdict {
         score(Inputs { findings: fs, cues }, 0.3, 0.5, false).verdict
+    }
+
+    /// Window lookups give exactly the brute-force sets, in order.
+    #[test]
+    fn windows_match_brute_force() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..200 {
+            let mut fs: Vec<Finding> = (0..rnd(40))
+                .map(|_| {
+                    let mut x = f(Category::Name, rnd(3000), 0.9, Reason::NamePair);
+                    if rnd(5) == 0 {
+                        x.part = Part::Subject;
+                        x.start %= 80;
+                    }
+                    x
+                })
+                .collect();
+            fs.sort_by_key(|f| (f.part != Part::Subject, f.start));
+            let sorted: Vec<&Finding> = fs.iter().collect();
+            let subject_only = round % 7 == 0;
+            for to in &fs {
+                let got: Vec<*const Finding> = near(&sorted, to, subject_only)
+                    .map(|f| f as *const _)
+                    .collect();
+                let want: Vec<*const Finding> = sorted
+                    .iter()
+                    .filter(|g| proximity(g, to, subject_only, round % 2 == 0) >= 0.8)
+                    .map(|g| *g as *const _)
+                    .collect();
+                assert_eq!(got, want, "round {round}");
+                let got: Vec<*const Finding> = within(&sorted, to.part, to.start, NEAR)
+                    .iter()
+                    .map(|f| *f as *const _)
+                    .collect();
+                let want: Vec<*const Finding> = sorted
+                    .iter()
+                    .filter(|g| g.part == to.part && g.start.abs_diff(to.start) <= NEAR)
+                    .map(|g| *g as *const _)
+                    .collect();
+                assert_eq!(got, want, "round {round}");
+            }
+        }
     }
 
     #[test]
