@@ -38,7 +38,7 @@ pub fn luhn(ds: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A payment card number: 13–19 digits, Luhn-valid, with a known issuer prefix.
