@@ -8,11 +8,18 @@
 //! - [`tls`]: the per-install, name-constrained local CA and the rustls
 //!   configurations for the listeners and the upstream.
 //! - [`audit`]: the hash-chained, append-only audit log.
+//! - [`smtp`]: the SMTP session as a sans-I/O state machine; [`net`] runs it
+//!   on sockets, [`relay`] decides what happens to each message and
+//!   [`daemon`] is `sealpost run`.
 //!
 //! Nothing here logs message content, local parts or matched text.
 
 pub mod audit;
 pub mod config;
+pub mod daemon;
 pub mod keys;
+pub mod net;
 pub mod pgp;
+pub mod relay;
+pub mod smtp;
 pub mod tls;

@@ -28,6 +28,9 @@ enum Command {
     Ca(commands::ca::CaArgs),
     /// Check the audit log's hash chain.
     Audit(commands::audit::AuditArgs),
+    /// Run the SMTP proxy: mail clients submit to 127.0.0.1, PHI leaves
+    /// only encrypted.
+    Run(commands::run::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Command::Keys(args) => commands::keys::run(&args),
         Command::Ca(args) => commands::ca::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
+        Command::Run(args) => commands::run::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -60,13 +60,13 @@ mod log;
 pub mod record;
 mod verify;
 
-use std::io;
-use std::path::PathBuf;
 pub use key::AuditKey;
 pub use log::Audit;
 pub use record::{
     Action, Domain, JustificationCode, MessageIdHash, Override, Reason, Record, ToggleUsed,
 };
+use std::io;
+use std::path::PathBuf;
 pub use verify::{verify_file, VerifyError};
 pub use verify::{verify_reader, ChainBreak, Tamper, Verified};
 

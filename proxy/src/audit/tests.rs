@@ -15,12 +15,12 @@ fn key() -> AuditKey {
 
 fn record(i: u32) -> Record {
     let mut r = Record::new(
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             Verdict::Phi
         } else {
             Verdict::Clean
         },
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             Action::SentEncrypted
         } else {
             Action::SentPlain
@@ -31,16 +31,16 @@ fn record(i: u32) -> Record {
     r.add_recipient(Domain::of_address("a@Example.org").unwrap());
     r.add_recipient(Domain::of_address("Bob <b@example.org>").unwrap());
     r.add_recipient(Domain::of_address("c@b.example").unwrap());
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         r.categories.insert(Category::Mrn, 1);
         r.categories.insert(Category::Name, 2);
         r.toggle = Some(ToggleUsed::SubjectTag(Toggle::Secure));
     }
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         r.action = Action::Refused;
         r.reason = Some(Reason::NoKey);
     }
-    if i % 11 == 0 {
+    if i.is_multiple_of(11) {
         r.override_ = Some(Override {
             justification_code: Some(JustificationCode::parse("patient-requested").unwrap()),
         });

@@ -193,11 +193,12 @@ fn run_inner(args: &KeysArgs) -> Result<()> {
     Ok(())
 }
 
-/// `<data dir>/keys` (Linux: `$XDG_DATA_HOME/sealpost/keys`).
+/// `<data dir>/keys` (Linux: `$XDG_DATA_HOME/sealpost/keys`), honouring
+/// `$SEALPOST_DATA_DIR` like `sealpost run`, which reads the same store.
 pub fn default_dir() -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("org", "Sealpost", "sealpost")
+    let paths = sealpost::config::Paths::with_data_dir(None)
         .context("cannot determine the data directory (no home directory?); pass --dir")?;
-    Ok(dirs.data_dir().join("keys"))
+    Ok(paths.data_dir.join("keys"))
 }
 
 fn read_input(path: &Path) -> Result<Vec<u8>> {

@@ -3,5 +3,6 @@
 pub mod audit;
 pub mod ca;
 pub mod keys;
+pub mod run;
 pub mod scan;
 mod scan_report;

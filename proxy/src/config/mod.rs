@@ -7,6 +7,7 @@
 //! listen_tls = "127.0.0.1:1465"
 //! placeholder_subject = "Secure message"
 //! max_message_bytes = 36700160
+//! sign = false              # sign encrypted mail with the sender's key
 //!
 //! [smtp.upstream]
 //! host = "smtp.gmail.com"
@@ -115,6 +116,10 @@ pub struct SmtpConfig {
     /// The largest message accepted, in bytes (advertised with SIZE).
     /// Default is `36700160` (35 MiB).
     pub max_message_bytes: u64,
+    /// Sign encrypted messages with the sender's own secret key from the key
+    /// store (`sealpost keys generate`), when there is one. Default is
+    /// `false`.
+    pub sign: bool,
 }
 
 /// `[smtp.upstream]`.
@@ -167,6 +172,7 @@ impl Default for SmtpConfig {
             upstream: UpstreamConfig::default(),
             placeholder_subject: "Secure message".into(),
             max_message_bytes: 35 * 1024 * 1024,
+            sign: false,
         }
     }
 }
@@ -257,7 +263,8 @@ impl ProxyConfig {
                 ));
             }
         }
-        if smtp.listen_starttls == smtp.listen_tls {
+        // Port 0 (pick a free port, as tests do) may appear in both.
+        if smtp.listen_starttls == smtp.listen_tls && smtp.listen_tls.port() != 0 {
             return Err(invalid(
                 "smtp.listen_tls",
                 "must differ from smtp.listen_starttls",

@@ -16,11 +16,11 @@ mod store;
 #[cfg(test)]
 mod tests;
 
+pub use address::{normalize_address, user_id_address};
+pub use error::KeyError;
 use sequoia_openpgp::policy::Policy;
 use sequoia_openpgp::types::{KeyFlags, RevocationStatus};
 use sequoia_openpgp::Cert;
-pub use address::{normalize_address, user_id_address};
-pub use error::KeyError;
 pub use store::{parse_fingerprint, CertSummary, ImportStatus, ImportedCert, KeyStore};
 
 /// Key flags that make a (sub)key usable to encrypt mail to. Some

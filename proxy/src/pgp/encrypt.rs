@@ -126,6 +126,17 @@ pub fn encrypt_message(
     Ok(out)
 }
 
+/// Checks, without encrypting, that [`encrypt_message`] would accept the
+/// message's structure: a header section of fields, a From field, and a
+/// multipart top level that declares and uses its boundary. The SMTP relay
+/// refuses mail that fails this whether or not it is to be encrypted: a
+/// MIME tree that does not parse cannot be trusted to have been scanned.
+pub fn check_structure(raw_rfc5322: &[u8]) -> Result<(), Malformed> {
+    let msg = to_crlf(raw_rfc5322);
+    let split = split_message(&msg)?;
+    check_mime(&msg, split.body)
+}
+
 /// Checks what the raw split can't: mail-parser must parse the message, it
 /// must have a From field, and a multipart top level must declare and use
 /// a boundary.

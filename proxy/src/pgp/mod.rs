@@ -19,5 +19,5 @@ mod interop_tests;
 #[cfg(test)]
 mod tests;
 pub use decrypt::{decrypt_message, Decrypted};
-pub use encrypt::{encrypt_message, DEFAULT_PLACEHOLDER_SUBJECT};
+pub use encrypt::{check_structure, encrypt_message, DEFAULT_PLACEHOLDER_SUBJECT};
 pub use error::{DecryptError, EncryptError, Malformed};
