@@ -57,6 +57,13 @@ unit_and_e2e() { cargo test --workspace --no-fail-fast; }
 # Real Postfix + Dovecot on 127.0.0.1 (tests/mail/harness.py); needs root.
 mail_smoke() { python3 tests/mail/smoke.py; }
 
+# The SMTP proxy end to end (tests/e2e/proxy_e2e.py): real clients (smtplib,
+# swaks) -> `sealpost run` -> the mail harness; decrypted by gpg, sq, sqop, rnp.
+proxy_e2e() {
+    cargo build -p sealpost
+    python3 tests/e2e/proxy_e2e.py "${CARGO_TARGET_DIR:-target}/debug/sealpost"
+}
+
 wasm_extension() {
     cargo build -p sealpost-extension --target wasm32-unknown-unknown --profile wasm
     local wasm=target/wasm32-unknown-unknown/wasm/sealpost_extension.wasm
@@ -82,24 +89,33 @@ wasm_core() {
     echo "sealpost-policy: builds for wasm32, no tokio"
 }
 
-fuzz_smoke() {
+# `fuzz_run DIR TARGET`: builds cargo-fuzz target TARGET of the fuzz crate in
+# DIR and runs it for $FUZZ_SECONDS seconds from the seeds in DIR/corpus/TARGET.
+fuzz_run() {
+    local dir=$1 target=$2
     # cargo-fuzz needs nightly flags (-Z); RUSTC_BOOTSTRAP=1 allows them on stable.
     # New inputs go to a scratch corpus; the seeds in corpus/ stay as they are.
     local corpus log
     corpus=$(mktemp -d)
     log=$(mktemp)
-    cd shared/fuzz
-    RUSTC_BOOTSTRAP=1 cargo fuzz build mime_to_text
-    if ! RUSTC_BOOTSTRAP=1 cargo fuzz run mime_to_text "$corpus" corpus/mime_to_text -- \
+    cd "$dir"
+    RUSTC_BOOTSTRAP=1 cargo fuzz build "$target"
+    if ! RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "$corpus" "corpus/$target" -- \
         -max_total_time="$FUZZ_SECONDS" -timeout=20 >"$log" 2>&1; then
         grep -m1 -A3 -E 'panicked at|ERROR: (AddressSanitizer|libFuzzer)' "$log" || tail -n 40 "$log"
         grep -A2 -E '^(Reproduce with|Minimize test case with):' "$log" || true
-        echo "fuzz target mime_to_text failed (full log: $log); inputs in shared/fuzz/artifacts/mime_to_text/" >&2
+        echo "fuzz target $target failed (full log: $log); inputs in $dir/artifacts/$target/" >&2
         return 1
     fi
     grep -E '^Done [0-9]+ runs' "$log" || tail -n 3 "$log"
     rm -rf "$corpus" "$log"
 }
+
+fuzz_smoke() { fuzz_run shared/fuzz mime_to_text; }
+
+# PGP/MIME rewrite (sequoia + nettle): the first build takes minutes; it is
+# cached in proxy/fuzz/target.
+proxy_fuzz_smoke() { fuzz_run proxy/fuzz mime_rewrite; }
 
 bench_quick() {
     if [ ! -f shared/benches/scan.rs ]; then
@@ -114,9 +130,11 @@ section "cargo fmt --check" fmt
 section "cargo clippy -D warnings" clippy
 section "cargo test --workspace" unit_and_e2e
 section "e2e: mail harness smoke (Postfix + Dovecot)" mail_smoke
+section "e2e: SMTP proxy (Postfix, Dovecot, gpg, sq, sqop, rnp)" proxy_e2e
 section "wasm: extension build and size" wasm_extension
 section "wasm: policy core check, no tokio" wasm_core
 section "fuzz smoke: mime_to_text (${FUZZ_SECONDS}s)" fuzz_smoke
+section "fuzz smoke: proxy mime_rewrite (${FUZZ_SECONDS}s)" proxy_fuzz_smoke
 section "bench: scan (quick)" bench_quick
 
 printf '\n==> Times\n'
