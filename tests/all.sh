@@ -113,9 +113,12 @@ fuzz_run() {
 
 fuzz_smoke() { fuzz_run shared/fuzz mime_to_text; }
 
-# PGP/MIME rewrite (sequoia + nettle): the first build takes minutes; it is
-# cached in proxy/fuzz/target.
-proxy_fuzz_smoke() { fuzz_run proxy/fuzz mime_rewrite; }
+# The PGP/MIME rewrite and the SMTP session. The first build (sequoia and
+# nettle under the sanitizer) takes minutes; it is cached in proxy/fuzz/target.
+proxy_fuzz_smoke() {
+    (fuzz_run proxy/fuzz mime_rewrite)
+    (fuzz_run proxy/fuzz smtp_session)
+}
 
 bench_quick() {
     if [ ! -f shared/benches/scan.rs ]; then
@@ -134,7 +137,7 @@ section "e2e: SMTP proxy (Postfix, Dovecot, gpg, sq, sqop, rnp)" proxy_e2e
 section "wasm: extension build and size" wasm_extension
 section "wasm: policy core check, no tokio" wasm_core
 section "fuzz smoke: mime_to_text (${FUZZ_SECONDS}s)" fuzz_smoke
-section "fuzz smoke: proxy mime_rewrite (${FUZZ_SECONDS}s)" proxy_fuzz_smoke
+section "fuzz smoke: proxy mime_rewrite, smtp_session (${FUZZ_SECONDS}s each)" proxy_fuzz_smoke
 section "bench: scan (quick)" bench_quick
 
 printf '\n==> Times\n'

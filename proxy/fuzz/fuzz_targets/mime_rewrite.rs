@@ -7,36 +7,20 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use sealpost::pgp::{decrypt_message, encrypt_message, EncryptError};
-use sequoia_openpgp::cert::prelude::*;
-use sequoia_openpgp::types::{Features, KeyFlags, SymmetricAlgorithm};
-use sequoia_openpgp::{Cert, Profile};
+use sealpost::keys::new_key;
+use sealpost::pgp::{decrypt_message, encrypt_message, to_crlf, EncryptError};
+use sequoia_openpgp::packet::UserID;
+use sequoia_openpgp::types::SymmetricAlgorithm;
+use sequoia_openpgp::Cert;
 
 const PLACEHOLDER: &str = "Secure message";
 
-/// One recipient, generated once: a v4 Cv25519 certificate with a single
-/// encryption subkey that advertises SEIPDv1 only, like `KeyStore::generate`
-/// makes (minus the signing subkey, which encryption doesn't need).
+/// One recipient, generated once, as `sealpost keys generate` makes them.
 fn recipient() -> &'static Cert {
     static CERT: OnceLock<Cert> = OnceLock::new();
     CERT.get_or_init(|| {
-        CertBuilder::new()
-            .set_profile(Profile::RFC4880)
-            .unwrap()
-            .set_cipher_suite(CipherSuite::Cv25519)
-            .set_features(Features::empty().set_seipdv1())
-            .unwrap()
-            .set_primary_key_flags(KeyFlags::empty().set_certification())
-            .add_userid("Fuzz Recipient <rcpt@fuzz.example>")
-            .add_subkey(
-                KeyFlags::empty()
-                    .set_transport_encryption()
-                    .set_storage_encryption(),
-                None,
-                None,
-            )
-            .generate()
-            .unwrap()
+        new_key(UserID::from("Fuzz Recipient <rcpt@fuzz.example>"))
+            .expect("key generation")
             .0
     })
 }
@@ -69,20 +53,6 @@ fuzz_target!(|data: &[u8]| {
         body.len()
     );
 });
-
-/// Bare LF -> CRLF, as `encrypt_message` does.
-fn to_crlf(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
-    let mut prev = 0u8;
-    for &b in raw {
-        if b == b'\n' && prev != b'\r' {
-            out.push(b'\r');
-        }
-        out.push(b);
-        prev = b;
-    }
-    out
-}
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {

@@ -40,7 +40,7 @@ impl AuditKey {
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         ensure_private_dir(dir).map_err(io_err)?;
-        let bytes: [u8; 32] = super::random();
+        let bytes: [u8; 32] = crate::tls::random();
         match create_private_append(path) {
             Ok(mut file) => {
                 file.write_all(format!("{}\n", hex(&bytes)).as_bytes())

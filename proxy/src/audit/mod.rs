@@ -118,16 +118,5 @@ fn hex(bytes: &[u8]) -> String {
     crate::tls::hex(bytes)
 }
 
-/// Random bytes from the operating system.
-fn random<const N: usize>() -> [u8; N] {
-    use ring::rand::SecureRandom;
-    let mut out = [0u8; N];
-    // Without an OS random source no key can be made at all.
-    ring::rand::SystemRandom::new()
-        .fill(&mut out)
-        .expect("the operating system's random number generator failed");
-    out
-}
-
 #[cfg(test)]
 mod tests;

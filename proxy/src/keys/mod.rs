@@ -21,7 +21,7 @@ pub use error::KeyError;
 use sequoia_openpgp::policy::Policy;
 use sequoia_openpgp::types::{KeyFlags, RevocationStatus};
 use sequoia_openpgp::Cert;
-pub use store::{parse_fingerprint, CertSummary, ImportStatus, ImportedCert, KeyStore};
+pub use store::{new_key, parse_fingerprint, CertSummary, ImportStatus, ImportedCert, KeyStore};
 
 /// Key flags that make a (sub)key usable to encrypt mail to. Some
 /// implementations set only one of the two; either is enough.

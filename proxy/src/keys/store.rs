@@ -127,24 +127,7 @@ impl KeyStore {
         let email = email.trim().trim_start_matches('<').trim_end_matches('>');
         let name = name.map(str::trim).filter(|n| !n.is_empty());
         let uid = UserID::from_address(name, None, email).map_err(|_| KeyError::BadAddress)?;
-        let (cert, revocation) = CertBuilder::new()
-            .set_profile(Profile::RFC4880)
-            .map_err(KeyError::openpgp)?
-            .set_cipher_suite(CipherSuite::Cv25519)
-            .set_features(Features::empty().set_seipdv1())
-            .map_err(KeyError::openpgp)?
-            .set_primary_key_flags(KeyFlags::empty().set_certification())
-            .add_userid(uid)
-            .add_signing_subkey()
-            .add_subkey(
-                KeyFlags::empty()
-                    .set_transport_encryption()
-                    .set_storage_encryption(),
-                None,
-                None,
-            )
-            .generate()
-            .map_err(KeyError::openpgp)?;
+        let (cert, revocation) = new_key(uid)?;
         let fingerprint = cert.fingerprint();
         let rev = cert
             .clone()
@@ -456,6 +439,31 @@ impl KeyStore {
             .join(sub)
             .join(format!("{}.{ext}", fingerprint.to_hex()))
     }
+}
+
+/// A new v4 key for `uid`, not stored, with its revocation certificate:
+/// Ed25519 primary for certification, an Ed25519 signing subkey and a
+/// Cv25519 encryption subkey; only the SEIPDv1 feature (GnuPG 2.2, sq 0.27
+/// and RNP cannot read SEIPDv2); no expiry. [`KeyStore::generate`] stores one.
+pub fn new_key(uid: UserID) -> Result<(Cert, sequoia_openpgp::packet::Signature), KeyError> {
+    CertBuilder::new()
+        .set_profile(Profile::RFC4880)
+        .map_err(KeyError::openpgp)?
+        .set_cipher_suite(CipherSuite::Cv25519)
+        .set_features(Features::empty().set_seipdv1())
+        .map_err(KeyError::openpgp)?
+        .set_primary_key_flags(KeyFlags::empty().set_certification())
+        .add_userid(uid)
+        .add_signing_subkey()
+        .add_subkey(
+            KeyFlags::empty()
+                .set_transport_encryption()
+                .set_storage_encryption(),
+            None,
+            None,
+        )
+        .generate()
+        .map_err(KeyError::openpgp)
 }
 
 /// Parses a fingerprint as users type it: hex, optionally with spaces and a

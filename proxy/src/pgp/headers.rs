@@ -39,7 +39,7 @@ pub(crate) struct Split<'a> {
 
 /// Rewrites bare LF line ends as CRLF (input from files is often LF-only;
 /// MIME's canonical form and SMTP use CRLF). CRLF stays as it is.
-pub(crate) fn to_crlf(raw: &[u8]) -> Vec<u8> {
+pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
     let mut prev = 0u8;
     for &b in raw {

@@ -21,3 +21,4 @@ mod tests;
 pub use decrypt::{decrypt_message, Decrypted};
 pub use encrypt::{check_structure, encrypt_message, DEFAULT_PLACEHOLDER_SUBJECT};
 pub use error::{DecryptError, EncryptError, Malformed};
+pub use headers::to_crlf;

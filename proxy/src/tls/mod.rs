@@ -84,8 +84,8 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// Random bytes from the operating system.
-fn random<const N: usize>() -> [u8; N] {
+/// Random bytes from the operating system (also the audit key's).
+pub(crate) fn random<const N: usize>() -> [u8; N] {
     use ring::rand::SecureRandom;
     let mut out = [0u8; N];
     // The OS random source failing is unrecoverable for key generation anyway.
