@@ -55,6 +55,17 @@ pub struct PolicyConfig {
     pub toggles: Toggles,
     /// Terms and domains that are never flagged.
     pub allow: AllowLists,
+    /// How messages are encrypted.
+    pub encryption: Encryption,
+}
+
+/// How messages are encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Encryption {
+    /// Also sign encrypted messages with the sender's own key, when the
+    /// sender has a secret key in the key store. Default is `false`.
+    pub sign: bool,
 }
 
 /// Score thresholds, 0.0–1.0.
@@ -134,6 +145,7 @@ impl Default for PolicyConfig {
             override_: Override::default(),
             toggles: Toggles::default(),
             allow: AllowLists::default(),
+            encryption: Encryption::default(),
         }
     }
 }

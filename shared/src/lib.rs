@@ -55,7 +55,8 @@ mod verdict;
 pub use category::{Category, Part, ALL_CATEGORIES};
 pub use chunk::MAX_CHUNK;
 pub use config::{
-    Action, Actions, AllowLists, Override, Policy, PolicyConfig, PolicyError, Thresholds, Toggles,
+    Action, Actions, AllowLists, Encryption, Override, Policy, PolicyConfig, PolicyError,
+    Thresholds, Toggles,
 };
 pub use detect::Cues;
 pub use finding::{Finding, Reason};

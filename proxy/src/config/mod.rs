@@ -7,7 +7,6 @@
 //! listen_tls = "127.0.0.1:1465"
 //! placeholder_subject = "Secure message"
 //! max_message_bytes = 36700160
-//! sign = false              # sign encrypted mail with the sender's key
 //!
 //! [smtp.upstream]
 //! host = "smtp.gmail.com"
@@ -116,10 +115,6 @@ pub struct SmtpConfig {
     /// The largest message accepted, in bytes (advertised with SIZE).
     /// Default is `36700160` (35 MiB).
     pub max_message_bytes: u64,
-    /// Sign encrypted messages with the sender's own secret key from the key
-    /// store (`sealpost keys generate`), when there is one. Default is
-    /// `false`.
-    pub sign: bool,
 }
 
 /// `[smtp.upstream]`.
@@ -172,7 +167,6 @@ impl Default for SmtpConfig {
             upstream: UpstreamConfig::default(),
             placeholder_subject: "Secure message".into(),
             max_message_bytes: 35 * 1024 * 1024,
-            sign: false,
         }
     }
 }

@@ -81,7 +81,6 @@ pub struct Relay {
     keys: KeyStore,
     audit: Audit,
     placeholder: String,
-    sign: bool,
     max_message_bytes: u64,
 }
 
@@ -90,7 +89,6 @@ impl std::fmt::Debug for Relay {
         f.debug_struct("Relay")
             .field("keys", &self.keys.dir())
             .field("audit", &self.audit.path())
-            .field("sign", &self.sign)
             .finish_non_exhaustive()
     }
 }
@@ -103,7 +101,6 @@ impl Relay {
             keys,
             audit,
             placeholder: smtp.placeholder_subject.clone(),
-            sign: smtp.sign,
             max_message_bytes: smtp.max_message_bytes,
         }
     }
@@ -301,7 +298,7 @@ impl Relay {
         if sender_cert.is_none() {
             info!("no key for the sender: the sent copy will not be readable by them");
         }
-        let signer = if self.sign {
+        let signer = if self.policy.config().encryption.sign {
             let s = self.keys.secret_for(sender).ok().flatten();
             if s.is_none() {
                 warn!("signing is on but the store has no secret key for the sender; not signing");

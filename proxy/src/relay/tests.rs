@@ -234,12 +234,10 @@ fn phi_is_encrypted_to_recipients_with_keys() {
 }
 
 #[test]
-fn signs_with_the_senders_key_when_configured() {
-    let smtp = SmtpConfig {
-        sign: true,
-        ..SmtpConfig::default()
-    };
-    let f = fixture_with(PolicyConfig::default(), true, &smtp);
+fn signs_with_the_senders_key_when_the_policy_says_so() {
+    let mut policy = PolicyConfig::default();
+    policy.encryption.sign = true;
+    let f = fixture(policy, true);
     let (out, _) = sent(
         f.relay
             .decide(txn(&["bob@clinic.test"], message("Referral", "", PHI))),
