@@ -210,15 +210,26 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // is the patient's.
     // Only where the message is about care: elsewhere a venue's street, city
     // and ZIP are one organisation, not three chances.
-    // Near means within LINK_WINDOW in the body, or in the subject; the
-    // findings are looked up by window so that long messages dense with
-    // findings cost linear time, not the square of their findings.
+    // Near means within LINK_WINDOW in the body, or anywhere when either
+    // side is in the subject (see `proximity`). So that long messages dense
+    // with findings cost linear time, not the square of their findings, the
+    // products over the subject's findings (near everything) and over all
+    // findings (near anything in the subject) are taken once, and body
+    // windows are looked up by binary search. The factors are multiplied in
+    // the findings' order either way.
+    let ids_in_subject = ids.partition_point(|f| f.part == Part::Subject);
+    let fold_ids = |m: f32, xs: &[&Finding]| xs.iter().fold(m, |m, i| m * (1.0 - strength(i)));
+    let ids_missed_subject = fold_ids(1.0, &ids[..ids_in_subject]);
+    let ids_missed_all = fold_ids(ids_missed_subject, &ids[ids_in_subject..]);
     for h in health.iter().filter(|_| care) {
-        let mut missed = 1.0;
-        for i in near(&ids, h, subject_only) {
-            debug_assert!(proximity(i, h, subject_only, care) >= 0.9);
-            missed *= 1.0 - strength(i);
-        }
+        let missed = if subject_only || h.part == Part::Subject {
+            ids_missed_all
+        } else {
+            fold_ids(
+                ids_missed_subject,
+                within(&ids, Part::Body, h.start, LINK_WINDOW),
+            )
+        };
         link = link.max(h.confidence * health_weight(h) * (1.0 - missed) * context);
     }
     // Findings further apart than the window weigh the same whatever the
@@ -231,7 +242,15 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         .filter(|h| h.part == Part::Body)
         .map(|h| h.confidence * health_weight(h))
         .fold(0.0, f32::max);
-    // From each identifier: the health findings around it.
+    // From each identifier: the health findings around it. Next to anything
+    // in the subject every health finding is near, at proximity 1.0.
+    let health_in_subject = health.partition_point(|f| f.part == Part::Subject);
+    let fold_health = |m: f32, xs: &[&Finding]| {
+        xs.iter()
+            .fold(m, |m, h| m * (1.0 - h.confidence * health_weight(h)))
+    };
+    let health_missed_subject = fold_health(1.0, &health[..health_in_subject]);
+    let health_missed_all = fold_health(health_missed_subject, &health[health_in_subject..]);
     for i in &ids {
         let wi = strength(i);
         if wi * context <= link {
@@ -240,12 +259,17 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         // Each health finding near the identifier is one more piece of
         // evidence that the two belong together (noisy-or).
         // Far-away findings count only one at a time.
-        let mut missed = 1.0;
-        for h in near(&health, i, subject_only) {
-            let prox = proximity(i, h, subject_only, care);
-            debug_assert!(prox >= 0.8);
-            missed *= 1.0 - h.confidence * health_weight(h) * prox;
-        }
+        let missed = if subject_only || i.part == Part::Subject {
+            health_missed_all
+        } else {
+            within(&health, Part::Body, i.start, LINK_WINDOW)
+                .iter()
+                .fold(health_missed_subject, |m, h| {
+                    let prox = proximity(i, h, subject_only, care);
+                    debug_assert!(prox >= 0.8);
+                    m * (1.0 - h.confidence * health_weight(h) * prox)
+                })
+        };
         let far = if subject_only || i.part == Part::Subject {
             0.0
         } else {
@@ -328,27 +352,6 @@ fn within<'s, 'f>(
     &sorted[lo.min(hi)..hi]
 }
 
-/// The findings of `sorted` near `to` in the sense of [`proximity`] at 0.8
-/// or more, in their order: all of them when either side is in the subject
-/// (or only the subject is judged), else the subject's and those of the body
-/// within `LINK_WINDOW`.
-fn near<'s, 'f>(
-    sorted: &'s [&'f Finding],
-    to: &Finding,
-    subject_only: bool,
-) -> impl Iterator<Item = &'f Finding> + 's {
-    let subject = sorted.partition_point(|f| f.part == Part::Subject);
-    let (head, tail) = if subject_only || to.part == Part::Subject {
-        (sorted, &sorted[..0])
-    } else {
-        (
-            &sorted[..subject],
-            within(sorted, Part::Body, to.start, LINK_WINDOW),
-        )
-    };
-    head.iter().chain(tail).copied()
-}
-
 /// Whether a person's name sits next to another of their identifiers.
 fn profile(ids: &[&Finding]) -> bool {
     ids.iter()
@@ -408,9 +411,18 @@ mod tests {
             let sorted: Vec<&Finding> = fs.iter().collect();
             let subject_only = round % 7 == 0;
             for to in &fs {
-                let got: Vec<*const Finding> = near(&sorted, to, subject_only)
-                    .map(|f| f as *const _)
-                    .collect();
+                // What the scorer treats as near: the subject's findings and
+                // the body window, or everything next to the subject.
+                let subject = sorted.partition_point(|f| f.part == Part::Subject);
+                let got: Vec<*const Finding> = if subject_only || to.part == Part::Subject {
+                    sorted.iter().map(|f| *f as *const _).collect()
+                } else {
+                    sorted[..subject]
+                        .iter()
+                        .chain(within(&sorted, Part::Body, to.start, LINK_WINDOW))
+                        .map(|f| *f as *const _)
+                        .collect()
+                };
                 let want: Vec<*const Finding> = sorted
                     .iter()
                     .filter(|g| proximity(g, to, subject_only, round % 2 == 0) >= 0.8)
