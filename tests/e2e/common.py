@@ -206,24 +206,22 @@ class Proxy:
         """An smtplib session on the STARTTLS listener, TLS verified against the
         proxy's CA with the name `localhost`; logged in if user is given."""
         s = smtplib.SMTP("localhost", self.starttls_port, timeout=timeout)
-        try:
-            s.ehlo("e2e.test")
-            s.starttls(context=self.client_context())
-            s.ehlo("e2e.test")
-            if user:
-                s.login(user, password)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                s.close()
-            raise
-        return s
+        return self._greet(s, user, password, starttls=True)
 
     def smtp_tls(self, user: str | None = None, password: str | None = None,
                  timeout: float = 60.0) -> smtplib.SMTP_SSL:
         s = smtplib.SMTP_SSL("localhost", self.tls_port, timeout=timeout,
                              context=self.client_context())
+        return self._greet(s, user, password, starttls=False)
+
+    def _greet(self, s, user: str | None, password: str | None, starttls: bool):
+        """EHLO (and STARTTLS, EHLO again), then AUTH if user is given; closes
+        the session on any failure."""
         try:
             s.ehlo("e2e.test")
+            if starttls:
+                s.starttls(context=self.client_context())
+                s.ehlo("e2e.test")
             if user:
                 s.login(user, password)
         except BaseException:

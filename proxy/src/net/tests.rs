@@ -194,16 +194,22 @@ async fn start(
     s: &Setup,
     mode: Upstream,
 ) -> (Client, tokio::task::JoinHandle<(Vec<u8>, Vec<String>)>) {
-    let (client_end, proxy_end) = duplex(1 << 16);
     let (up_end, proxy_up_end) = duplex(1 << 16);
     let up_task = tokio::spawn(upstream(up_end, mode));
+    (connect(s, 7, proxy_up_end).await, up_task)
+}
+
+/// Runs serve() as session `id` on the implicit-TLS listener, with its
+/// upstream at the other end of `proxy_up_end`, and connects a client.
+async fn connect(s: &Setup, id: u64, proxy_up_end: DuplexStream) -> Client {
+    let (client_end, proxy_end) = duplex(1 << 16);
     let shared = Arc::clone(&s.shared);
-    let (_tx, rx) = watch::channel(false);
+    let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         let tls = shared.acceptor.accept(proxy_end).await.unwrap();
         let up = handshake(proxy_up_end, &shared.upstream, &shared.connector).await;
         serve(
-            7,
+            id,
             Conn::Server(Box::new(tls)),
             Listener::ImplicitTls,
             up,
@@ -211,17 +217,15 @@ async fn start(
             rx,
         )
         .await;
-        drop(_tx);
+        // The shutdown sender lives as long as the session.
+        drop(tx);
     });
     let name = ServerName::try_from("localhost").unwrap();
     let tls = s.client_tls.connect(name, client_end).await.unwrap();
-    (
-        Client {
-            tls,
-            buf: Vec::new(),
-        },
-        up_task,
-    )
+    Client {
+        tls,
+        buf: Vec::new(),
+    }
 }
 
 const MESSAGE: &str = "From: alice@clinic.test\r\nTo: bob@clinic.test\r\nSubject: Lunch\r\n\
@@ -307,30 +311,9 @@ async fn upstream_lost_mid_data_is_a_451_and_never_a_250() {
 async fn audit_failure_aborts_before_the_final_dot() {
     // /dev/full accepts the open and fails every write.
     let s = setup_with_audit(Some(std::path::Path::new("/dev/full")));
-    let (client_end, proxy_end) = duplex(1 << 16);
     let (mut up_end, proxy_up_end) = duplex(1 << 16);
     let up = tokio::spawn(async move { upstream_seen(&mut up_end, Upstream::Accepts).await });
-    let shared = Arc::clone(&s.shared);
-    let (_tx, rx) = watch::channel(false);
-    tokio::spawn(async move {
-        let tls = shared.acceptor.accept(proxy_end).await.unwrap();
-        let u = handshake(proxy_up_end, &shared.upstream, &shared.connector).await;
-        serve(
-            9,
-            Conn::Server(Box::new(tls)),
-            Listener::ImplicitTls,
-            u,
-            shared,
-            rx,
-        )
-        .await;
-    });
-    let name = ServerName::try_from("localhost").unwrap();
-    let tls = s.client_tls.connect(name, client_end).await.unwrap();
-    let mut c = Client {
-        tls,
-        buf: Vec::new(),
-    };
+    let mut c = connect(&s, 9, proxy_up_end).await;
     let r = submit(&mut c).await;
     assert!(
         r.starts_with("451 4.3.0 Sealpost: the audit log cannot be written"),
