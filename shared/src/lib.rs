@@ -48,6 +48,7 @@ mod incremental;
 mod lexicon;
 mod mime;
 mod patterns;
+mod phrases;
 mod scan;
 mod toggle;
 mod verdict;
