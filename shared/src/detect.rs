@@ -412,6 +412,14 @@ fn classify(ctx: &mut Ctx, t: Token) {
                 ctx.push(Category::Ip, start, end, 0.85, Reason::IpAddress);
             }
         }
+        // "5/24" is a date only where a date is expected: after a weekday,
+        // "on", "by", "week of", a date label. Otherwise it is a fraction,
+        // a ratio, a score.
+        Shape::DateShort => {
+            if label.is_some_and(Label::is_date) || date_cue_before(text, start) {
+                date(ctx, start, end, label);
+            }
+        }
         Shape::DateIso | Shape::DateNumeric | Shape::DateMonthFirst | Shape::DateDayFirst => {
             if valid_date(t.shape, s) {
                 date(ctx, start, end, label);
@@ -521,6 +529,58 @@ fn follows(ctx: &Ctx, start: usize, cat: Category) -> bool {
             gap.len() <= 4 && matches!(gap, "" | "," | ";" | "/" | "and" | "&" | "+" | ", and")
         }
     })
+}
+
+/// Whether the word before `start` (past spaces and a comma) says a date
+/// follows: a weekday or a word such as "on", "by", "of" ("week of"),
+/// "until", "since".
+fn date_cue_before(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches([' ', ',', '\t']);
+    let word = &before[before
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+        .len()..];
+    word.len() >= 2
+        && word.len() <= 9
+        && matches!(
+            word.to_ascii_lowercase().as_str(),
+            "mon"
+                | "monday"
+                | "tue"
+                | "tues"
+                | "tuesday"
+                | "wed"
+                | "weds"
+                | "wednesday"
+                | "thu"
+                | "thur"
+                | "thurs"
+                | "thursday"
+                | "fri"
+                | "friday"
+                | "sat"
+                | "saturday"
+                | "sun"
+                | "sunday"
+                | "on"
+                | "by"
+                | "of"
+                | "held"
+                | "today"
+                | "since"
+                | "until"
+                | "till"
+                | "thru"
+                | "through"
+                | "from"
+                | "dated"
+                | "due"
+                | "starting"
+                | "effective"
+                | "before"
+                | "after"
+                | "wk"
+                | "week"
+        )
 }
 
 fn valid_date(shape: Shape, s: &str) -> bool {

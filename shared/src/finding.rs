@@ -106,7 +106,9 @@ impl Reason {
             DateOfDischarge => "Looks like a discharge date",
             DateOfDeath => "Looks like a date of death",
             DateOfService => "Looks like a date of service or appointment",
-            DatePlain => "A full date: dates tied to a person count as identifiers",
+            DatePlain => {
+                "A date: dates tied to a person (a visit, a birth, a stay) count as identifiers"
+            }
             AgeOver89 => "An age over 89: HIPAA counts these as identifying",
             StreetAddress => "Looks like a street address",
             PostBox => "Looks like a PO box address",

@@ -38,6 +38,16 @@ pub(crate) enum Label {
     Name,
 }
 
+impl Label {
+    /// A label for a date (of birth, admission, discharge, death, service).
+    pub(crate) fn is_date(self) -> bool {
+        matches!(
+            self,
+            Label::Dob | Label::Admission | Label::Discharge | Label::Death | Label::Service
+        )
+    }
+}
+
 /// Words that say the text is about a patient's care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Cue {

@@ -8,6 +8,7 @@
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
 
 /// What a token looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,8 @@ pub(crate) enum Shape {
     DateNumeric,
     DateMonthFirst,
     DateDayFirst,
+    /// Month and day without a year ("5/24"); a date only after a cue word.
+    DateShort,
     Age,
     AgeLabelled,
     Street,
@@ -109,6 +112,10 @@ fn patterns() -> Vec<(Shape, String)> {
             ),
         ),
         (
+            Shape::DateShort,
+            format!(r"{b}(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01]){b}"),
+        ),
+        (
             Shape::Age,
             format!(
                 r"{b}[0-9]{{2,3}}(?:\s*-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|\s*(?:y/o|yo|y\.o\.)){b}"
@@ -188,6 +195,9 @@ fn patterns() -> Vec<(Shape, String)> {
 pub(crate) struct Lexer {
     regex: Regex,
     shapes: Vec<Shape>,
+    /// The month-name date pattern alone, for dates a run of capitalised
+    /// words swallowed the month of (see [`Lexer::tokens`]).
+    month_date: Regex,
 }
 
 /// One token: its shape and byte range.
@@ -211,20 +221,114 @@ impl Lexer {
             .configure(Regex::config().hybrid_cache_capacity(16 << 20))
             .build_many(&srcs)
             .expect("built-in lexer patterns compile");
-        Lexer { regex, shapes }
+        let month_src = pats
+            .iter()
+            .find(|(s, _)| *s == Shape::DateMonthFirst)
+            .map(|(_, p)| p.as_str())
+            .expect("the month-name date pattern is listed");
+        let month_date = Regex::new(month_src).expect("built-in lexer patterns compile");
+        Lexer {
+            regex,
+            shapes,
+            month_date,
+        }
     }
 
     /// Calls `f` for every token in `text`, left to right, non-overlapping.
+    ///
+    /// One correction to leftmost-first: a run of capitalised words that
+    /// ends in a month name followed by a day ("Effective July 1, 2024",
+    /// "Saturday, March 9") is cut before the month, and the date is the
+    /// token from there. The words before it stay a `Names` token only if
+    /// two or more are left.
     pub(crate) fn tokens(&self, text: &str, mut f: impl FnMut(Token)) {
-        for m in self.regex.find_iter(text) {
+        let mut at = 0;
+        while let Some(m) = self.regex.search(&Input::new(text).range(at..)) {
+            let shape = self.shapes[m.pattern().as_usize()];
+            at = m.end();
+            if shape == Shape::Names {
+                if let Some((words_end, date)) = self.month_in_run(text, m.start(), m.end()) {
+                    let words = &text[m.start()..words_end];
+                    if words.contains(' ') {
+                        f(Token {
+                            shape,
+                            start: m.start(),
+                            end: words_end,
+                        });
+                    }
+                    f(Token {
+                        shape: Shape::DateMonthFirst,
+                        start: date.start(),
+                        end: date.end(),
+                    });
+                    at = date.end();
+                    continue;
+                }
+            }
             f(Token {
-                shape: self.shapes[m.pattern().as_usize()],
+                shape,
                 start: m.start(),
                 end: m.end(),
             });
         }
     }
+
+    /// For a `Names` run `text[start..end]` whose last word is a month name
+    /// with a day after it: where the words before the month end (trailing
+    /// separators dropped) and the date's match.
+    fn month_in_run(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> Option<(usize, regex_automata::Match)> {
+        let month_at = start + text[start..end].rfind(' ')? + 1;
+        if !MONTH_WORDS.contains(&&text[month_at..end]) {
+            return None;
+        }
+        let after = text[end..].strip_prefix('.').unwrap_or(&text[end..]);
+        let digits = after.trim_start();
+        if digits.len() == after.len() || !digits.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let date = self
+            .month_date
+            .search(&Input::new(text).range(month_at..).anchored(Anchored::Yes))?;
+        let words_end = start
+            + text[start..month_at]
+                .trim_end_matches([' ', ',', '.'])
+                .len();
+        Some((words_end, date))
+    }
 }
+
+/// Month names as a run of capitalised words holds them.
+const MONTH_WORDS: &[&str] = &[
+    "Jan",
+    "January",
+    "Feb",
+    "February",
+    "Mar",
+    "March",
+    "Apr",
+    "April",
+    "May",
+    "Jun",
+    "June",
+    "Jul",
+    "July",
+    "Aug",
+    "August",
+    "Sep",
+    "Sept",
+    "September",
+    "Oct",
+    "October",
+    "Nov",
+    "November",
+    "Dec",
+    "December",
+];
 
 /// The shared lexer, compiled once.
 pub(crate) fn lexer() -> &'static Lexer {
@@ -279,6 +383,15 @@ mod tests {
             ),
             ("born Mar. 4, 1961", Shape::DateMonthFirst, "Mar. 4, 1961"),
             ("born 4 Mar 1961", Shape::DateDayFirst, "4 Mar 1961"),
+            (
+                "Effective July 1, 2024: new",
+                Shape::DateMonthFirst,
+                "July 1, 2024",
+            ),
+            ("on Saturday, March 9, at", Shape::DateMonthFirst, "March 9"),
+            ("Mary Ann Lopez June 3", Shape::Names, "Mary Ann Lopez"),
+            ("Mary Ann Lopez June 3", Shape::DateMonthFirst, "June 3"),
+            ("Friday 5/24 at", Shape::DateShort, "5/24"),
             ("a 93-year-old woman", Shape::Age, "93-year-old"),
             ("pt 92 y/o", Shape::Age, "92 y/o"),
             ("aged 91", Shape::AgeLabelled, "aged 91"),

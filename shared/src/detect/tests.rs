@@ -97,6 +97,21 @@ fn dates_in_all_formats() {
         ("version 13/45/2020", Category::Date, None),
         ("ratio 3/4", Category::Date, None),
         ("on 02/30/2021", Category::Date, None),
+        // A run of capitalised words must not swallow the month.
+        (
+            "Effective July 1, 2024: new codes",
+            Category::Date,
+            Some("July 1, 2024"),
+        ),
+        ("on Saturday, March 9, at", Category::Date, Some("March 9")),
+        // Month and day alone: only where a date is expected.
+        ("Join us Friday 5/24 at 4:30", Category::Date, Some("5/24")),
+        ("family meeting held 2/8", Category::Date, Some("2/8")),
+        ("DOB: 3/4", Category::Date, Some("3/4")),
+        ("take 1/2 tablet", Category::Date, None),
+        ("open 24/7", Category::Date, None),
+        ("scored 3/5 on the quiz", Category::Date, None),
+        ("on 13/5", Category::Date, None),
     ]);
     let f = found("DOB: 03/04/1961");
     assert_eq!(f[0].2, Reason::DateOfBirth);
