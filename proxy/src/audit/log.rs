@@ -14,7 +14,10 @@ use super::AuditError;
 use crate::config::{create_private_append, ensure_private_dir, sync_dir};
 
 /// The open audit log. One per process; share it (`Arc<Audit>`): appends
-/// are serialized by a mutex.
+/// are serialized by a mutex within the process and by an exclusive file
+/// lock between processes (`sealpost run` and `sealpost native-host` write
+/// the same log), and each append chains to the file's last line as it is
+/// then, not as this process last wrote it.
 #[derive(Debug)]
 pub struct Audit {
     path: PathBuf,
@@ -25,8 +28,6 @@ pub struct Audit {
 #[derive(Debug)]
 struct State {
     file: File,
-    next_seq: u64,
-    prev: String,
     /// Set when a write failed: the file may end in a torn line, so nothing
     /// more is appended until the log is reopened (and its tail checked).
     failed: bool,
@@ -65,42 +66,12 @@ impl Audit {
             file.sync_all().map_err(io_err)?;
             sync_dir(dir).map_err(io_err)?;
         }
-        let (next_seq, prev) = match last_line(&mut file).map_err(io_err)? {
-            Tail::Empty => (1, GENESIS.to_string()),
-            Tail::Torn => {
-                return Err(AuditError::CorruptTail {
-                    path: path.to_path_buf(),
-                    reason: "the last line is incomplete (a crash during a write?)".into(),
-                })
-            }
-            Tail::Line(line) => match decode(&line) {
-                Ok(entry) if entry.seq < u64::MAX => (entry.seq + 1, sha256_hex(&line)),
-                Ok(_) => {
-                    return Err(AuditError::CorruptTail {
-                        path: path.to_path_buf(),
-                        reason: "the last record's seq is out of range".into(),
-                    })
-                }
-                Err(e) => {
-                    return Err(AuditError::CorruptTail {
-                        path: path.to_path_buf(),
-                        reason: match e {
-                            LineError::HashMismatch | LineError::NotCanonical => {
-                                "the last record was edited".into()
-                            }
-                            LineError::Malformed(why) => format!("the last line: {why}"),
-                        },
-                    })
-                }
-            },
-        };
+        chain_tail(path, &mut file)?;
         Ok(Audit {
             path: path.to_path_buf(),
             key,
             state: Mutex::new(State {
                 file,
-                next_seq,
-                prev,
                 failed: false,
             }),
         })
@@ -117,12 +88,22 @@ impl Audit {
                 path: self.path.clone(),
             });
         }
-        let entry = Entry::new(
-            record,
-            state.next_seq,
-            timestamp(OffsetDateTime::now_utc()),
-            state.prev.clone(),
-        );
+        let state = &mut *state;
+        // Advisory, but every writer of the log takes it. Released when the
+        // append is done (or by the OS if this process dies).
+        state.file.lock().map_err(|source| AuditError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        let result = self.append_locked(state, record);
+        let _ = state.file.unlock();
+        result
+    }
+
+    fn append_locked(&self, state: &mut State, record: &Record) -> Result<(), AuditError> {
+        // Another process may have appended since our last write.
+        let (next_seq, prev) = chain_tail(&self.path, &mut state.file)?;
+        let entry = Entry::new(record, next_seq, timestamp(OffsetDateTime::now_utc()), prev);
         let line = encode(&entry);
         let mut buf = Vec::with_capacity(line.len() + 1);
         buf.extend_from_slice(&line);
@@ -138,8 +119,6 @@ impl Audit {
                 source,
             });
         }
-        state.prev = sha256_hex(&line);
-        state.next_seq += 1;
         Ok(())
     }
 
@@ -151,6 +130,34 @@ impl Audit {
     /// Where the log is.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// The sequence number and previous-line hash the next record chains to,
+/// from the log's last line. A torn or invalid last line is an error:
+/// appending after it would fork the chain.
+fn chain_tail(path: &Path, file: &mut File) -> Result<(u64, String), AuditError> {
+    let io_err = |source: io::Error| AuditError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let corrupt = |reason: String| AuditError::CorruptTail {
+        path: path.to_path_buf(),
+        reason,
+    };
+    match last_line(file).map_err(io_err)? {
+        Tail::Empty => Ok((1, GENESIS.to_string())),
+        Tail::Torn => Err(corrupt(
+            "the last line is incomplete (a crash during a write?)".into(),
+        )),
+        Tail::Line(line) => match decode(&line) {
+            Ok(entry) if entry.seq < u64::MAX => Ok((entry.seq + 1, sha256_hex(&line))),
+            Ok(_) => Err(corrupt("the last record's seq is out of range".into())),
+            Err(LineError::HashMismatch | LineError::NotCanonical) => {
+                Err(corrupt("the last record was edited".into()))
+            }
+            Err(LineError::Malformed(why)) => Err(corrupt(format!("the last line: {why}"))),
+        },
     }
 }
 

@@ -331,6 +331,28 @@ fn concurrent_appends_keep_one_chain() {
     assert_eq!(verify_file(&path).unwrap().records, 200);
 }
 
+/// `sealpost run` and `sealpost native-host` each open the log: their
+/// appends interleave and must still form one chain.
+#[test]
+fn two_writers_of_one_file_keep_one_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let audit = Audit::open(&path, key()).unwrap();
+            std::thread::spawn(move || {
+                for i in 0..40 {
+                    audit.append(&record(w * 100 + i)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    assert_eq!(verify_file(&path).unwrap().records, 80);
+}
+
 #[test]
 fn an_edited_field_is_detected() {
     let dir = tempfile::tempdir().unwrap();
