@@ -11,6 +11,7 @@
 //! - [`smtp`]: the SMTP session as a sans-I/O state machine; [`net`] runs it
 //!   on sockets, [`relay`] decides what happens to each message and
 //!   [`daemon`] is `sealpost run`.
+//! - [`native`]: `sealpost native-host`, the browser extension's agent.
 //!
 //! Nothing here logs message content, local parts or matched text.
 
@@ -18,6 +19,7 @@ pub mod audit;
 pub mod config;
 pub mod daemon;
 pub mod keys;
+pub mod native;
 pub mod net;
 pub mod pgp;
 pub mod relay;

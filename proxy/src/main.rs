@@ -31,6 +31,8 @@ enum Command {
     /// Run the SMTP proxy: mail clients submit to 127.0.0.1, PHI leaves
     /// only encrypted.
     Run(commands::run::RunArgs),
+    /// The native-messaging host the browser extension talks to (started by the browser).
+    NativeHost(commands::native_host::NativeHostArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Ca(args) => commands::ca::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
         Command::Run(args) => commands::run::run(&args),
+        Command::NativeHost(args) => commands::native_host::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -12,51 +12,23 @@
 //! go to standard error (`RUST_LOG`, default `info`). SIGTERM or SIGINT
 //! stops it (exit status 0); a configuration error exits with status 2.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use tracing::warn;
-use tracing_subscriber::EnvFilter;
 
-use sealpost::config::{self, PathOverrides, Paths};
 use sealpost::daemon::Daemon;
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The configuration file (default: the platform's; or $SEALPOST_CONFIG).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Data directory: local CA, keys, audit log (default: the platform's;
-    /// or $SEALPOST_DATA_DIR).
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
-    /// The IT-managed policy file (default: the platform's; or
-    /// $SEALPOST_MANAGED_POLICY).
-    #[arg(long, value_name = "FILE")]
-    managed_policy: Option<PathBuf>,
+    #[command(flatten)]
+    paths: super::PathArgs,
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
-
-    let paths = Paths::resolve(&PathOverrides {
-        config: args.config.clone(),
-        managed_policy: args.managed_policy.clone(),
-        data_dir: args.data_dir.clone(),
-    })?;
-    let loaded = config::load(&paths)
-        .with_context(|| format!("configuration {}", paths.config_file.display()))?;
-    if let Some(w) = &loaded.policy.warning {
-        warn!("{w}");
-    }
+    super::init_logging();
+    let loaded = args.paths.load()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(4)

@@ -47,6 +47,17 @@ pub fn decrypt_message(
     verifiers: &[Cert],
 ) -> Result<Decrypted, DecryptError> {
     let armored = encrypted_part(raw)?;
+    decrypt_armored(&armored, secret, verifiers)
+}
+
+/// Decrypts an OpenPGP message (ASCII-armored or binary) on its own, not
+/// wrapped in PGP/MIME: what [`decrypt_message`] does with part 2 of a
+/// multipart/encrypted message.
+pub fn decrypt_armored(
+    armored: &[u8],
+    secret: &[Cert],
+    verifiers: &[Cert],
+) -> Result<Decrypted, DecryptError> {
     let policy = StandardPolicy::new();
     let helper = Helper {
         secret,
@@ -55,7 +66,7 @@ pub fn decrypt_message(
         signed_by: Vec::new(),
         encryption: None,
     };
-    let mut decryptor = DecryptorBuilder::from_bytes(&armored)
+    let mut decryptor = DecryptorBuilder::from_bytes(armored)
         .map_err(|e| DecryptError::OpenPgp(e.to_string()))?
         .with_policy(&policy, None, helper)
         .map_err(|e| {

@@ -90,18 +90,8 @@ pub fn encrypt_message(
     signer: Option<&Cert>,
     placeholder_subject: &str,
 ) -> Result<Vec<u8>, EncryptError> {
-    if placeholder_subject.chars().any(char::is_control) {
-        return Err(EncryptError::BadPlaceholder);
-    }
-    if recipients.is_empty() {
-        return Err(EncryptError::NoRecipients);
-    }
     let msg = to_crlf(raw_rfc5322);
-    let split = split_message(&msg)?;
-    check_mime(&msg, split.body)?;
-
-    // The placeholder Subject, encoded by mail-builder (RFC 2047 if needed).
-    let placeholder = header_line("Subject", &Text::new(placeholder_subject));
+    let (split, placeholder) = prepare(&msg, recipients, placeholder_subject)?;
 
     // Outer non-structural fields, as they will appear outside.
     let outer_fields: Vec<&[u8]> = split
@@ -124,6 +114,46 @@ pub fn encrypt_message(
     let boundary = unique_boundary(&[&armored])?;
     pgp_mime_part(armored, boundary).write_part(&mut out);
     Ok(out)
+}
+
+/// Like [`encrypt_message`], but returns only the ASCII-armored OpenPGP
+/// message (LF line ends, as sequoia writes it), not the PGP/MIME wrapper
+/// around it: for callers that send the armored text themselves (the
+/// browser extension through `sealpost native-host`). It decrypts to the
+/// same cryptographic payload: protected header fields, `HP-Outer` fields
+/// (with `placeholder_subject`) and the wrapper around the original part.
+pub fn encrypt_armored(
+    raw_rfc5322: &[u8],
+    recipients: &[Cert],
+    sender: Option<&Cert>,
+    signer: Option<&Cert>,
+    placeholder_subject: &str,
+) -> Result<Vec<u8>, EncryptError> {
+    let msg = to_crlf(raw_rfc5322);
+    let (split, placeholder) = prepare(&msg, recipients, placeholder_subject)?;
+    let payload = build_payload(&split, &placeholder)?;
+    encrypt_payload(&payload, recipients, sender, signer)
+}
+
+/// What [`encrypt_message`] and [`encrypt_armored`] check first: the
+/// placeholder, that there are recipients, and the message's structure.
+/// Returns the split CRLF message `msg` and the placeholder Subject field,
+/// encoded by mail-builder (RFC 2047 if needed).
+fn prepare<'m>(
+    msg: &'m [u8],
+    recipients: &[Cert],
+    placeholder_subject: &str,
+) -> Result<(super::headers::Split<'m>, Vec<u8>), EncryptError> {
+    if placeholder_subject.chars().any(char::is_control) {
+        return Err(EncryptError::BadPlaceholder);
+    }
+    if recipients.is_empty() {
+        return Err(EncryptError::NoRecipients);
+    }
+    let split = split_message(msg)?;
+    check_mime(msg, split.body)?;
+    let placeholder = header_line("Subject", &Text::new(placeholder_subject));
+    Ok((split, placeholder))
 }
 
 /// Checks, without encrypting, that [`encrypt_message`] would accept the

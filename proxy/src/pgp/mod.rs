@@ -18,7 +18,7 @@ mod headers;
 mod interop_tests;
 #[cfg(test)]
 mod tests;
-pub use decrypt::{decrypt_message, Decrypted};
-pub use encrypt::{check_structure, encrypt_message, DEFAULT_PLACEHOLDER_SUBJECT};
+pub use decrypt::{decrypt_armored, decrypt_message, Decrypted};
+pub use encrypt::{check_structure, encrypt_armored, encrypt_message, DEFAULT_PLACEHOLDER_SUBJECT};
 pub use error::{DecryptError, EncryptError, Malformed};
 pub use headers::to_crlf;
