@@ -113,12 +113,19 @@ fuzz_run() {
 
 fuzz_smoke() { fuzz_run shared/fuzz mime_to_text; }
 
-# The PGP/MIME rewrite and the SMTP session. The first build (sequoia and
-# nettle under the sanitizer) takes minutes; it is cached in proxy/fuzz/target.
+# The PGP/MIME rewrite, the SMTP session and the native-messaging frames.
+# The first build (sequoia and nettle under the sanitizer) takes minutes; it
+# is cached in proxy/fuzz/target.
 proxy_fuzz_smoke() {
     (fuzz_run proxy/fuzz mime_rewrite)
     (fuzz_run proxy/fuzz smtp_session)
+    (fuzz_run proxy/fuzz native_frame)
 }
+
+# The browser extension in Debian's Chromium (tests/extension/run.sh): the
+# test and release builds, playwright-core end-to-end tests against Gmail- and
+# Outlook-like pages on 127.0.0.1, screenshots, and the in-browser bench.
+extension_e2e() { bash tests/extension/run.sh; }
 
 bench_quick() {
     if [ ! -f shared/benches/scan.rs ]; then
@@ -137,7 +144,8 @@ section "e2e: SMTP proxy (Postfix, Dovecot, gpg, sq, sqop, rnp)" proxy_e2e
 section "wasm: extension build and size" wasm_extension
 section "wasm: policy core check, no tokio" wasm_core
 section "fuzz smoke: mime_to_text (${FUZZ_SECONDS}s)" fuzz_smoke
-section "fuzz smoke: proxy mime_rewrite, smtp_session (${FUZZ_SECONDS}s each)" proxy_fuzz_smoke
+section "fuzz smoke: proxy mime_rewrite, smtp_session, native_frame (${FUZZ_SECONDS}s each)" proxy_fuzz_smoke
+section "e2e: browser extension (Chromium)" extension_e2e
 section "bench: scan (quick)" bench_quick
 
 printf '\n==> Times\n'

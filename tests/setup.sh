@@ -16,9 +16,20 @@ APT_PACKAGES+=(postfix dovecot-imapd dovecot-lmtpd swaks libnet-ssleay-perl open
 # Independent OpenPGP peers, and what sequoia-openpgp's nettle backend
 # needs to build (bindgen).
 APT_PACKAGES+=(gnupg sq sqop rnp clang libclang-dev nettle-dev pkg-config)
+# The browser extension's end-to-end tests (tests/extension/): Debian's
+# Chromium, driven by playwright-core, which never downloads a browser.
+APT_PACKAGES+=(chromium)
+# Node.js and npm drive those tests; machines that already have them (from
+# NodeSource or the image) keep theirs.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    APT_PACKAGES+=(nodejs npm)
+fi
 
 # cargo-fuzz, pinned to a release that builds on stable Rust.
 CARGO_FUZZ_VERSION=0.13.2
+# wasm-bindgen-cli: exactly the version extension/Cargo.toml pins for the
+# wasm-bindgen crate (the glue and the crate must match).
+WASM_BINDGEN_VERSION=0.2.130
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -71,4 +82,21 @@ done
 if ! cargo fuzz --version >/dev/null 2>&1; then
     say "installing cargo-fuzz $CARGO_FUZZ_VERSION (a few minutes)"
     cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --quiet
+fi
+
+# --- wasm-bindgen-cli (extension/build.sh; does not install with --locked) ---
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force --quiet
+fi
+
+# --- Node.js packages for the extension's browser tests (playwright-core) ---
+# Node.js 20 and npm come with the machine. Never download a browser: the
+# tests drive Debian's /usr/bin/chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+ext_tests="$(dirname "${BASH_SOURCE[0]}")/extension"
+if [ ! -d "$ext_tests/node_modules/playwright-core" ] ||
+    [ "$ext_tests/package-lock.json" -nt "$ext_tests/node_modules/.package-lock.json" ]; then
+    say "installing tests/extension npm packages (npm ci)"
+    (cd "$ext_tests" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

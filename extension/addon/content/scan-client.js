@@ -1,0 +1,341 @@
+// Talking to the service worker that runs the wasm policy core. One port per
+// tab; one scan session per compose window.
+//
+// Latency design: keystrokes are coalesced, not debounced. A change is sent
+// at once when no scan is in flight; changes made while one is in flight
+// mark the session dirty, and exactly one rescan of the latest text follows
+// when the reply arrives (latest wins). A warm session is sent only the edit
+// (common prefix/suffix diff, in UTF-16 offsets), not the whole body. When the
+// service worker was stopped (ports close) or does not know the session, the
+// full text is sent again.
+'use strict';
+
+(() => {
+    const REPLY_TIMEOUT_MS = 1500;
+    const STALE_RENDER_MS = 100;
+    // Chromium stops a service worker after 30 s without events; restarting
+    // it (and the wasm core) costs a noticeable pause on the next keystroke.
+    // While a compose window is open, one tiny message every 20 s keeps it up.
+    const KEEPALIVE_MS = 20000;
+
+    /** The edit that turns `a` into `b`: {start, end, text} in UTF-16 offsets of `a`. */
+    function diff(a, b) {
+        const max = Math.min(a.length, b.length);
+        let p = 0;
+        while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+        // Never split a surrogate pair.
+        if (p > 0 && isHigh(a.charCodeAt(p - 1))) p--;
+        let s = 0;
+        const maxS = max - p;
+        while (s < maxS && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+        if (s > 0 && isLow(a.charCodeAt(a.length - s))) s--;
+        return { start: p, end: a.length - s, text: b.slice(p, b.length - s) };
+    }
+    const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
+    const isLow = (c) => c >= 0xdc00 && c <= 0xdfff;
+
+    class ScanClient {
+        constructor() {
+            this.port = null;
+            this.sessions = new Map();
+            this.policy = null;
+            this.agent = 'unknown';
+            this.listeners = { policy: new Set(), agent: new Set() };
+            this.nextId = 1;
+        }
+
+        /** False once the extension was reloaded or removed under this page. */
+        alive() {
+            try {
+                return Boolean(chrome.runtime && chrome.runtime.id);
+            } catch {
+                return false;
+            }
+        }
+
+        connect() {
+            if (this.port) return this.port;
+            if (!this.alive()) return null;
+            const port = chrome.runtime.connect({ name: 'sealpost-scan' });
+            port.onMessage.addListener((m) => this.receive(m));
+            port.onDisconnect.addListener(() => {
+                void chrome.runtime.lastError;
+                if (this.port === port) this.port = null;
+                for (const s of this.sessions.values()) s.lost();
+            });
+            this.port = port;
+            return port;
+        }
+
+        send(msg) {
+            for (let attempt = 0; attempt < 2; attempt++) {
+                const port = this.connect();
+                if (!port) return false;
+                try {
+                    port.postMessage(msg);
+                    return true;
+                } catch {
+                    this.port = null;
+                }
+            }
+            return false;
+        }
+
+        receive(m) {
+            if (m.type === 'policy') {
+                this.policy = m.policy;
+                for (const f of this.listeners.policy) f(m.policy);
+                for (const s of this.sessions.values()) s.invalidate();
+            } else if (m.type === 'agent') {
+                this.agent = m.status;
+                for (const f of [...this.listeners.agent]) f(m.status);
+            } else {
+                const s = this.sessions.get(m.id);
+                if (s) s.receive(m);
+            }
+        }
+
+        on(kind, f) {
+            this.listeners[kind].add(f);
+        }
+
+        /** Asks for the agent's status (answered through on('agent')). */
+        probeAgent(force = false) {
+            this.send({ type: 'agent', force });
+        }
+
+        /** The agent's status, asked now: resolves 'available' or 'unavailable'. */
+        agentNow(force = true, timeoutMs = 3000) {
+            return new Promise((resolve) => {
+                const f = (status) => {
+                    clearTimeout(timer);
+                    this.listeners.agent.delete(f);
+                    resolve(status);
+                };
+                const timer = setTimeout(() => f('unavailable'), timeoutMs);
+                this.listeners.agent.add(f);
+                if (!this.send({ type: 'agent', force })) f('unavailable');
+            });
+        }
+
+        recordOverride(record) {
+            this.send({ type: 'override', record });
+        }
+
+        /**
+         * A scan session. `read()` returns the current {subject, text, map};
+         * `render(result)` gets {report, snap, scanMs} after each scan.
+         */
+        session(read, render) {
+            const s = new ScanSession(this, `w${this.nextId++}`, read, render);
+            this.sessions.set(s.id, s);
+            this.keepAlive();
+            return s;
+        }
+
+        keepAlive() {
+            if (this.keepAliveTimer) return;
+            this.keepAliveTimer = setInterval(() => {
+                if (!this.sessions.size || !this.alive()) {
+                    clearInterval(this.keepAliveTimer);
+                    this.keepAliveTimer = null;
+                    return;
+                }
+                this.send({ type: 'ping' });
+            }, KEEPALIVE_MS);
+        }
+    }
+
+    class ScanSession {
+        constructor(client, id, read, render) {
+            this.client = client;
+            this.id = id;
+            this.read = read;
+            this.render = render;
+            this.seq = 0;
+            this.warm = false; // the worker holds our text (`sent`)
+            this.sent = null; // {subject, text} the worker has
+            this.pending = null; // {seq, snap, timer}
+            this.dirty = false;
+            this.last = null; // last result {report, snap, scanMs}
+            this.lastRender = 0;
+            this.waiters = [];
+            this.body = []; // body findings, as the worker last described them
+            this.version = 0;
+        }
+
+        /** Something may have changed: scan now, or once the scan in flight returns. */
+        request() {
+            if (this.pending) {
+                this.dirty = true;
+                return;
+            }
+            this.dispatch(false);
+        }
+
+        /** Forces a rescan even if the text is unchanged (the policy changed). */
+        invalidate() {
+            this.last = null;
+            // A reply still in flight was computed under the old policy.
+            if (this.pending) this.pending.stale = true;
+            this.request();
+        }
+
+        dispatch(force, snapshot) {
+            const snap = snapshot || this.read();
+            if (!snap) return;
+            if (!force && this.last && this.sent && snap.text === this.sent.text && snap.subject === this.sent.subject) {
+                this.resolveWaiters();
+                return;
+            }
+            const seq = ++this.seq;
+            let msg;
+            if (this.warm && this.sent) {
+                const d = diff(this.sent.text, snap.text);
+                msg = { type: 'edit', id: this.id, seq, start: d.start, end: d.end, text: d.text, len: snap.text.length, subject: snap.subject };
+            } else {
+                msg = { type: 'set', id: this.id, seq, body: snap.text, subject: snap.subject };
+            }
+            const timer = setTimeout(() => this.timedOut(seq), REPLY_TIMEOUT_MS);
+            const shift16 = msg.type === 'edit' ? msg.text.length - (msg.end - msg.start) : 0;
+            this.pending = { seq, snap, timer, shift16 };
+            this.sent = { subject: snap.subject, text: snap.text };
+            this.warm = true;
+            if (!this.client.send(msg)) {
+                clearTimeout(timer);
+                this.pending = null;
+                this.warm = false;
+            }
+        }
+
+        receive(m) {
+            const p = this.pending;
+            if (!p || m.seq !== p.seq) return;
+            clearTimeout(p.timer);
+            this.pending = null;
+            if (m.type === 'unknown-session') {
+                this.warm = false;
+                this.dispatch(true);
+                return;
+            }
+            const result = this.apply(JSON.parse(m.report), p);
+            result.scanMs = m.scanMs;
+            this.last = result;
+            const now = performance.now();
+            const latest = this.dirty || p.stale ? this.read() : null;
+            this.dirty = false;
+            if (p.stale) {
+                this.last = null;
+                if (latest) this.dispatch(true, latest);
+            } else if (latest && (latest.text !== p.snap.text || latest.subject !== p.snap.subject)) {
+                // Changed while scanning: rescan the latest text once. Render
+                // the stale result only if rescans keep overtaking renders.
+                if (now - this.lastRender > STALE_RENDER_MS) this.doRender(result, now);
+                this.dispatch(false, latest);
+            } else {
+                // Same text: the newest extraction has the freshest DOM map.
+                if (latest) result.snap = latest;
+                this.doRender(result, now);
+                this.resolveWaiters();
+            }
+        }
+
+        /**
+         * Applies a delta (see Session.assess_delta) to this session's list of
+         * body findings. Returns {report, snap, delta, version}: `report` has
+         * the usual shape (all findings, subject first).
+         */
+        apply(d, p) {
+            if (d.full) {
+                this.body = d.body;
+            } else {
+                const list = this.body;
+                const tail = list.slice(list.length - d.tail);
+                for (const f of tail) {
+                    f.start16 += p.shift16;
+                    f.end16 += p.shift16;
+                }
+                this.body = list.slice(0, d.head).concat(d.body, tail);
+            }
+            this.version += 1;
+            const report = {
+                verdict: d.verdict,
+                score: d.score,
+                subject_verdict: d.subject_verdict,
+                action: d.action,
+                toggle: d.toggle,
+                policy_error: d.policy_error,
+                findings: d.subject_findings.concat(this.body),
+            };
+            return { report, snap: p.snap, delta: { full: d.full, head: d.head, tail: d.tail, middle: d.body }, version: this.version, body: this.body };
+        }
+
+        doRender(result, now) {
+            this.lastRender = now;
+            this.render(result);
+        }
+
+        /** The worker went away: the next request sends the full text. */
+        lost() {
+            this.warm = false;
+            if (this.pending) {
+                clearTimeout(this.pending.timer);
+                this.pending = null;
+                this.dispatch(true);
+            }
+        }
+
+        timedOut(seq) {
+            if (!this.pending || this.pending.seq !== seq) return;
+            this.pending = null;
+            this.warm = false;
+            this.dispatch(true);
+        }
+
+        /** The last result if it is for exactly the current text and subject, else null. */
+        freshResult() {
+            if (!this.last || this.pending || this.dirty) return null;
+            const snap = this.read();
+            if (!snap) return null;
+            const s = this.last.snap;
+            return snap.text === s.text && snap.subject === s.subject ? this.last : null;
+        }
+
+        /** Resolves with a fresh result (scanning if needed), or null after `timeoutMs`. */
+        whenFresh(timeoutMs) {
+            const now = this.freshResult();
+            if (now) return Promise.resolve(now);
+            return new Promise((resolve) => {
+                const w = { resolve, timer: setTimeout(() => finish(null), timeoutMs) };
+                const finish = (r) => {
+                    clearTimeout(w.timer);
+                    this.waiters = this.waiters.filter((x) => x !== w);
+                    resolve(r);
+                };
+                w.resolve = finish;
+                this.waiters.push(w);
+                this.request();
+            });
+        }
+
+        resolveWaiters() {
+            if (!this.waiters.length) return;
+            const r = this.freshResult();
+            if (!r) {
+                this.request();
+                return;
+            }
+            for (const w of [...this.waiters]) w.resolve(r);
+        }
+
+        close() {
+            this.client.sessions.delete(this.id);
+            if (this.pending) clearTimeout(this.pending.timer);
+            for (const w of [...this.waiters]) w.resolve(null);
+            this.client.send({ type: 'close', id: this.id });
+        }
+    }
+
+    Sealpost.diff = diff;
+    Sealpost.scanClient = new ScanClient();
+})();

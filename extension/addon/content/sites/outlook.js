@@ -1,0 +1,37 @@
+// Outlook on the web (outlook.office.com, outlook.office365.com,
+// outlook.live.com). Selectors are OWA's compose DOM as of 2025–2026 (see
+// extension/README.md): the body is div[role=textbox][contenteditable] with
+// aria-label starting "Message body", the subject input[aria-label="Add a
+// subject"], Send button[aria-label="Send"] (acts on click).
+'use strict';
+
+(() => {
+    const BODY = 'div[role="textbox"][contenteditable="true"][aria-label^="Message body"]';
+    const SEND = 'button[aria-label="Send"]';
+
+    Sealpost.sites = Sealpost.sites || {};
+    Sealpost.sites.outlook = {
+        name: 'outlook',
+        bodySelector: BODY,
+        sendSelector: SEND,
+
+        composeRoot(body) {
+            for (let n = body.parentElement; n && n !== document.body; n = n.parentElement) {
+                if (n.querySelector(SEND)) return n;
+            }
+            return null;
+        },
+        subject(root) {
+            return root.querySelector('input[aria-label="Add a subject"]');
+        },
+        sendButton(root) {
+            return root.querySelector(SEND);
+        },
+        /** Right after Send (or after its split-button group). */
+        placeIndicator(_root, send, host) {
+            const parent = send.parentElement;
+            const group = parent && parent.children.length <= 2 && parent.getAttribute('role') !== 'toolbar' ? parent : send;
+            group.after(host);
+        },
+    };
+})();

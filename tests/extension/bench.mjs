@@ -1,0 +1,270 @@
+// In-browser bench of the Sealpost extension (Debian Chromium, headless, test
+// build). Reports, never asserts times (it fails only if it cannot measure):
+//
+//  1. keystroke-to-highlight latency while typing ~50 characters at the end
+//     and in the middle of a 20 KB clinical body, per site: from the keydown
+//     event's timeStamp (a main-world listener) to the indicator's
+//     data-highlighted-at for the first scan+highlight update after that key
+//     (a main-world MutationObserver). Keys are typed one at a time, each after
+//     the previous one's highlight update, at a human pace. Target p99 <= 16 ms.
+//  2. wasm scan time for 10 KB in an extension page (options.html imports
+//     ./wasm/sealpost_extension.js, inits it, times `scan` ~200 times).
+//     Target <= 1 ms.
+//  3. packaged size: the release OUTDIR in bytes, the wasm raw and gzipped
+//     (-9). Target: wasm gzipped <= 1.5 MiB.
+//
+// The body is built from the labelled sample messages
+// (shared/testdata/labelled/*.eml, text/plain bodies).
+//
+// Usage: node bench.mjs [--keys N] [--iterations N] [--json FILE]
+
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { startServer } from './server.mjs';
+import { launch, REPO, TEST_EXT, RELEASE_EXT, extensionId, removeStalePolicy } from './lib/browser.mjs';
+import { SITES, SITE_NAMES, openSite, newCompose, waitUntil } from './lib/compose.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : dflt;
+};
+const KEYS = Number(opt('--keys', 50));
+const ITERATIONS = Number(opt('--iterations', 200));
+const JSON_OUT = opt('--json', null);
+const KEY_TIMEOUT_MS = 3000;
+const TYPED = ' Follow-up visit in two weeks; recheck A1c and BMP.'.slice(0, KEYS).padEnd(KEYS, '.');
+
+/** A clinical body of about `size` bytes from the labelled .eml files' plain-text bodies. */
+function clinicalBody(size) {
+    const dir = path.join(REPO, 'shared/testdata/labelled');
+    const parts = [];
+    let total = 0;
+    for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.eml')).sort()) {
+        const raw = fs.readFileSync(path.join(dir, name), 'utf8').replace(/\r\n/g, '\n');
+        const split = raw.indexOf('\n\n');
+        if (split < 0) continue;
+        const head = raw.slice(0, split);
+        if (/^content-type:\s*multipart|^content-transfer-encoding:\s*(base64|quoted-printable)/im.test(head)) continue;
+        if (/^content-type:/im.test(head) && !/^content-type:\s*text\/plain/im.test(head)) continue;
+        const body = raw.slice(split + 2).trim();
+        if (!body) continue;
+        parts.push(body);
+        total += Buffer.byteLength(body) + 2;
+        if (total >= size) break;
+    }
+    let text = parts.join('\n\n');
+    while (Buffer.byteLength(text) < size) text += '\n\n' + parts[0];
+    // Cut at a paragraph boundary near the size.
+    const cut = text.lastIndexOf('\n\n', size);
+    return cut > size * 0.9 ? text.slice(0, cut) : text.slice(0, size);
+}
+
+function pct(values, p) {
+    if (!values.length) return NaN;
+    const s = [...values].sort((a, b) => a - b);
+    const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+    return s[i];
+}
+const fmt = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+
+function dirBytes(dir) {
+    let total = 0;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        total += e.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
+    }
+    return total;
+}
+
+/** Types KEYS characters one by one where the caret is; returns per-key latencies (ms) and timeouts. */
+async function typeAndMeasure(page, c) {
+    await page.evaluate((winId) => {
+        const root = document.querySelector(`[data-test-window="${winId}"]`);
+        const ind = root.querySelector('[data-sealpost="indicator"]');
+        window.__bench = { keys: [], inputs: [], updates: [] };
+        document.addEventListener('keydown', (e) => window.__bench.keys.push(e.timeStamp), true);
+        document.addEventListener('input', () => window.__bench.inputs.push(performance.now()), true);
+        const obs = new MutationObserver(() => {
+            window.__bench.updates.push({ at: parseFloat(ind.getAttribute('data-highlighted-at')), seq: ind.getAttribute('data-scan-seq'), scanMs: parseFloat(ind.getAttribute('data-scan-ms')) });
+        });
+        obs.observe(ind, { attributes: true, attributeFilter: ['data-highlighted-at', 'data-scan-seq'] });
+        window.__benchStop = () => obs.disconnect();
+    }, c.id);
+    const latencies = [];
+    const scanMs = [];
+    const fromInput = [];
+    let timeouts = 0;
+    for (const ch of TYPED) {
+        const k = await page.evaluate(() => window.__bench.keys.length);
+        await page.keyboard.type(ch);
+        const res = await page
+            .waitForFunction(
+                (k) => {
+                    const b = window.__bench;
+                    if (b.keys.length <= k) return false;
+                    const t = b.keys[k];
+                    const u = b.updates.find((u) => u.at >= t);
+                    const input = b.inputs.find((i) => i >= t);
+                    return u ? { ms: u.at - t, fromInput: input !== undefined && input <= u.at ? u.at - input : null, scanMs: u.scanMs } : false;
+                },
+                k,
+                { timeout: KEY_TIMEOUT_MS, polling: 'raf' },
+            )
+            .then((h) => h.jsonValue())
+            .catch(() => null);
+        if (res === null) timeouts += 1;
+        else {
+            latencies.push(res.ms);
+            if (Number.isFinite(res.scanMs)) scanMs.push(res.scanMs);
+            if (res.fromInput !== null) fromInput.push(res.fromInput);
+        }
+        // Let any trailing scan finish before the next key (a human pace, ~8 keys/s at most).
+        await c.settled(-1, 60);
+        await new Promise((r) => setTimeout(r, 40));
+    }
+    await page.evaluate(() => window.__benchStop());
+    return { latencies, fromInput, scanMs, timeouts };
+}
+
+async function keystrokeBench(browser, server, siteName, body) {
+    const { page } = await openSite(browser, server, siteName);
+    try {
+        const c = await (await newCompose(page, SITES[siteName])).attached();
+        await c.subject.fill('Follow-up');
+        await c.body.click();
+        await page.keyboard.insertText(body);
+        await c.waitFor({ verdict: 'phi' }, 30000);
+        const ready = await c.settled(-1, 500);
+        const bodyLen = await c.body.evaluate((el) => el.innerText.length);
+        const out = { site: siteName, bodyChars: bodyLen, findings: Number(ready.count) };
+
+        // At the end of the body.
+        await c.body.click();
+        await page.keyboard.press('Control+End');
+        out.end = await typeAndMeasure(page, c);
+
+        // In the middle: caret at the middle text node of the editor.
+        await c.body.evaluate((el) => {
+            const nodes = [];
+            const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let n = w.nextNode(); n; n = w.nextNode()) if (n.data.length > 20) nodes.push(n);
+            const n = nodes[Math.floor(nodes.length / 2)];
+            const r = document.createRange();
+            r.setStart(n, Math.floor(n.data.length / 2));
+            r.collapse(true);
+            el.focus();
+            const s = getSelection();
+            s.removeAllRanges();
+            s.addRange(r);
+        });
+        out.middle = await typeAndMeasure(page, c);
+        return out;
+    } finally {
+        await page.close();
+    }
+}
+
+async function wasmBench(browser, text) {
+    const page = await browser.extensionPage('options.html');
+    try {
+        return await page.evaluate(
+            async ({ text, iterations }) => {
+                const m = await import(chrome.runtime.getURL('wasm/sealpost_extension.js'));
+                const t0 = performance.now();
+                await m.default();
+                const initMs = performance.now() - t0;
+                if (typeof m.scan !== 'function') throw new Error(`no scan export: ${Object.keys(m).join(', ')}`);
+                const once = () => m.scan(null, text, null);
+                const t1 = performance.now();
+                const first = JSON.parse(once());
+                const firstMs = performance.now() - t1;
+                for (let i = 0; i < 20; i++) once();
+                const times = [];
+                const start = performance.now();
+                for (let i = 0; i < iterations; i++) {
+                    const t = performance.now();
+                    once();
+                    times.push(performance.now() - t);
+                }
+                const total = performance.now() - start;
+                return { initMs, firstMs, times, meanMs: total / iterations, verdict: first.verdict, findings: first.findings.length, bytes: new TextEncoder().encode(text).length };
+            },
+            { text, iterations: ITERATIONS },
+        );
+    } finally {
+        await page.close();
+    }
+}
+
+async function main() {
+    removeStalePolicy();
+    const results = { keystroke: [], wasm: null, size: null };
+    const failures = [];
+
+    // Packaged size (release build).
+    const wasmFile = path.join(RELEASE_EXT, 'wasm/sealpost_extension_bg.wasm');
+    if (fs.existsSync(wasmFile)) {
+        const raw = fs.readFileSync(wasmFile);
+        results.size = { outdir: RELEASE_EXT, totalBytes: dirBytes(RELEASE_EXT), wasmBytes: raw.length, wasmGzipBytes: zlib.gzipSync(raw, { level: 9 }).length };
+    } else failures.push(`no release build at ${RELEASE_EXT}`);
+
+    extensionId(TEST_EXT);
+    const body20k = clinicalBody(20 * 1024);
+    const body10k = clinicalBody(10 * 1024);
+    const server = await startServer();
+    const browser = await launch();
+    try {
+        for (const site of SITE_NAMES) {
+            try {
+                results.keystroke.push(await keystrokeBench(browser, server, site, body20k));
+            } catch (e) {
+                failures.push(`keystroke bench on ${site}: ${e.message.split('\n')[0]}`);
+            }
+        }
+        try {
+            results.wasm = await wasmBench(browser, body10k);
+        } catch (e) {
+            failures.push(`wasm bench: ${e.message.split('\n')[0]}`);
+        }
+    } finally {
+        await browser.close();
+        await server.close();
+    }
+
+    // Report.
+    const rows = [];
+    const row = (what, p50, p99, extra, target) => rows.push([what, p50, p99, extra, target]);
+    for (const k of results.keystroke) {
+        for (const where of ['end', 'middle']) {
+            const r = k[where];
+            row(`keystroke->highlight ${k.site}, ${where} of ${(k.bodyChars / 1024).toFixed(1)}K chars`, fmt(pct(r.latencies, 50)), fmt(pct(r.latencies, 99)), `n=${r.latencies.length} max=${fmt(Math.max(...r.latencies))}; from input event p50=${fmt(pct(r.fromInput, 50))} p99=${fmt(pct(r.fromInput, 99))}; data-scan-ms p50=${fmt(pct(r.scanMs, 50))}${r.timeouts ? ` timeouts=${r.timeouts}` : ''}`, 'p99 <= 16 ms');
+        }
+    }
+    if (results.wasm) {
+        const w = results.wasm;
+        row(`wasm scan ${(w.bytes / 1024).toFixed(1)} KB (options.html)`, fmt(pct(w.times, 50), 3), fmt(pct(w.times, 99), 3), `n=${w.times.length} mean=${fmt(w.meanMs, 3)} first call=${fmt(w.firstMs, 1)} (timer: 0.1 ms steps)`, '<= 1 ms');
+    }
+    console.log('\nSealpost extension bench (Chromium, headless; times in ms)');
+    const head = ['measure', 'p50', 'p99', 'detail', 'target'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+    const line = (r) => r.map((v, i) => String(v).padEnd(widths[i])).join('  ');
+    console.log(line(head));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    rows.forEach((r) => console.log(line(r)));
+    if (results.size) {
+        const s = results.size;
+        console.log(`\npackaged size (${path.relative(REPO, s.outdir)}): ${s.totalBytes} bytes in all; wasm ${s.wasmBytes} bytes raw, ${s.wasmGzipBytes} bytes gzipped -9 (target <= ${1.5 * 1024 * 1024})`);
+    }
+    if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
+    if (failures.length) {
+        console.error('\ncould not measure:\n  ' + failures.join('\n  '));
+        process.exit(1);
+    }
+}
+
+main().catch((e) => {
+    console.error(`bench failed: ${e.stack || e}`);
+    process.exit(1);
+});

@@ -1,0 +1,136 @@
+// Outlook-on-the-web-like compose forms (see the comment in outlook.html for
+// where the structure comes from). Test handles: window.testPage.openCompose(),
+// .openReply(), and data-test-window on each compose root ("new-1", "new-2",
+// ..., "reply-1"); the extension must not rely on them.
+
+import { h, editorText, recordSend, startAutosave, toast, isSendShortcut } from './mailsite.js';
+
+const SITE = 'outlook';
+const BODY_LABEL = 'Message body, press Alt+F10 to exit';
+let counter = 0;
+let replies = 0;
+
+function chip(address) {
+    return h('span', { class: 'recipientChip', title: address, contenteditable: 'false' }, address);
+}
+
+function recipientsOf(root) {
+    const box = root.querySelector('div[role="textbox"][aria-label="To"]');
+    const chips = [...box.querySelectorAll('span[title]')].map((s) => s.getAttribute('title'));
+    let raw = '';
+    for (const n of box.childNodes) if (n.nodeType === Node.TEXT_NODE) raw += n.textContent;
+    return [...chips, ...raw.split(/[,;\s]+/).filter(Boolean)];
+}
+
+/** Toolbar with Send, the To line, the subject (not for inline replies) and the body. */
+function composeForm(id, { inline, to }) {
+    const send = h(
+        'button',
+        { type: 'button', class: 'ms-Button ms-Button--primary sendButton', 'aria-label': 'Send', title: 'Send (Ctrl+Enter)' },
+        h('span', { class: 'ms-Button-flexContainer' }, h('span', { class: 'ms-Button-textContainer' }, h('span', { class: 'ms-Button-label' }, 'Send'))),
+    );
+    const discard = h('button', { type: 'button', class: 'ms-Button', 'aria-label': 'Discard', title: 'Discard' }, h('span', { class: 'ms-Button-label' }, 'Discard'));
+    const toolbar = h('div', { class: 'composeToolbar', role: 'toolbar' }, send, discard);
+    const toBox = h('div', { role: 'textbox', 'aria-label': 'To', contenteditable: 'true', class: 'recipientWell', 'aria-multiline': 'false', spellcheck: 'false' }, ...to.map(chip));
+    toBox.addEventListener('keydown', (e) => {
+        if ((e.key === 'Enter' || e.key === ';') && !isSendShortcut(e)) {
+            let raw = '';
+            for (const n of [...toBox.childNodes]) if (n.nodeType === Node.TEXT_NODE) {
+                raw += n.textContent;
+                n.remove();
+            }
+            if (raw.trim()) {
+                e.preventDefault();
+                toBox.append(chip(raw.trim()));
+            }
+        }
+    });
+    const toRow = h('div', { class: 'recipientRow' }, h('button', { type: 'button', class: 'ms-Button toLabel', tabindex: '-1' }, 'To'), toBox);
+    const subject = inline
+        ? null
+        : h('input', { type: 'text', class: 'fui-Input__input subjectInput', 'aria-label': 'Add a subject', placeholder: 'Add a subject', maxlength: '255', id: `subjectLine${id}` });
+    const body = h('div', {
+        role: 'textbox',
+        'aria-label': BODY_LABEL,
+        contenteditable: 'true',
+        'aria-multiline': 'true',
+        class: 'elementToProof bodyEditor',
+        spellcheck: 'false',
+        style: { minHeight: inline ? '120px' : '220px' },
+    });
+    const editorParent = h('div', { id: `editorParent_${id}`, class: 'editorParent' }, body);
+    return { toolbar, send, discard, toRow, subject, body, editorParent };
+}
+
+/** Outlook's send: a click on the Send button, or Ctrl+Enter. */
+function wireSend(root, parts, onSent) {
+    let done = false;
+    const doSend = () => {
+        if (done) return;
+        done = true;
+        recordSend({
+            site: SITE,
+            window: root.getAttribute('data-test-window'),
+            subject: parts.subject ? parts.subject.value : '',
+            body: editorText(parts.body),
+            to: recipientsOf(root),
+        });
+        onSent();
+        toast('Sent', 'sentToast');
+    };
+    parts.send.addEventListener('click', () => doSend());
+    parts.discard.addEventListener('click', () => root.remove());
+    root.addEventListener('keydown', (e) => {
+        if (isSendShortcut(e)) {
+            e.preventDefault();
+            doSend();
+        }
+    });
+    startAutosave(
+        SITE,
+        root.getAttribute('data-test-window'),
+        () => ({ subject: parts.subject ? parts.subject.value : '', body: editorText(parts.body), to: recipientsOf(root) }),
+        () => root.isConnected,
+    );
+}
+
+/** Opens a new draft in the main pane, after the others. Returns its root. */
+function openCompose({ to = [] } = {}) {
+    counter += 1;
+    const parts = composeForm(counter, { inline: false, to });
+    const root = h(
+        'div',
+        { class: 'composeForm', 'aria-label': 'New message', role: 'region', 'data-test-window': `new-${counter}` },
+        parts.toolbar,
+        parts.toRow,
+        h('div', { class: 'subjectRow' }, parts.subject),
+        parts.editorParent,
+    );
+    document.querySelector('[data-compose-dock]').append(root);
+    (to.length ? parts.subject : parts.toRow.querySelector('[role="textbox"]')).focus();
+    wireSend(root, parts, () => root.remove());
+    return root;
+}
+
+/** Opens an inline reply in the reading pane (no subject field). */
+function openReply() {
+    replies += 1;
+    counter += 1;
+    const parts = composeForm(counter, { inline: true, to: ['nurse.bell@clinic.test'] });
+    const root = h('div', { class: 'composeForm inlineReply', 'aria-label': 'Reply', role: 'region', 'data-test-window': `reply-${replies}` }, parts.toolbar, parts.toRow, parts.editorParent);
+    document.querySelector('[data-reply-area]').replaceChildren(root);
+    parts.body.focus();
+    wireSend(root, parts, () => root.remove());
+    return root;
+}
+
+document.querySelector('[data-test-action="compose"]').addEventListener('click', () => openCompose());
+document.querySelector('[data-test-action="reply"]').addEventListener('click', () => openReply());
+document.querySelector('[data-test-action="forward"]').addEventListener('click', () => openReply());
+
+window.testPage = {
+    site: SITE,
+    openCompose: (opts) => openCompose(opts).getAttribute('data-test-window'),
+    openReply: () => openReply().getAttribute('data-test-window'),
+};
+document.documentElement.setAttribute('data-test-ready', SITE);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The browser extension end to end, in Debian's Chromium (headless, driven by
+# playwright-core; no browser is ever downloaded): builds the test and release
+# extension with extension/build.sh, runs every test in e2e/ (one file at a
+# time: a managed-policy file is machine-wide), then the bench (figures
+# reported, not asserted). Screenshots go to target/extension-artifacts/.
+# Needs root for /etc/chromium/policies/managed/ (the managed-policy test).
+# Used by tests/all.sh; run it alone with `bash tests/extension/run.sh`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+TARGET=${CARGO_TARGET_DIR:-target}
+POLICY_FILE=/etc/chromium/policies/managed/sealpost-test.json
+HOST_FILE=/etc/chromium/native-messaging-hosts/com.sealpost.agent.json
+cleanup() {
+    rm -f "$POLICY_FILE"
+    # The agent test's stand-in host, never a real agent's manifest.
+    if [ -f "$HOST_FILE" ] && grep -q 'test stand-in' "$HOST_FILE"; then rm -f "$HOST_FILE"; fi
+}
+cleanup
+trap cleanup EXIT
+
+if [ ! -d tests/extension/node_modules/playwright-core ]; then
+    (cd tests/extension && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+bash extension/build.sh --test "$TARGET/extension/test"
+bash extension/build.sh "$TARGET/extension/release"
+
+rm -rf "$TARGET/extension-artifacts"
+rc=0
+(cd tests/extension && node --test --test-concurrency=1 --test-timeout=300000 e2e/*.test.mjs) || rc=$?
+cleanup
+
+if [ -d "$TARGET/extension-artifacts" ]; then
+    echo "screenshots:"
+    find "$TARGET/extension-artifacts" -name '*.png' | sort | sed 's/^/  /'
+fi
+
+node tests/extension/bench.mjs --json "$TARGET/extension-bench.json" || rc=1
+exit "$rc"
