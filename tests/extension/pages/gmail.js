@@ -3,7 +3,7 @@
 // .openReply(), and data-test-window on each compose root ("new-1",
 // "new-2", ..., "reply-1"); the extension must not rely on them.
 
-import { h, editorText, recordSend, startAutosave, toast, isSendShortcut } from './mailsite.js';
+import { startPage, h, editorText, recordSend, startAutosave, toast, isSendShortcut } from './mailsite.js';
 
 const SITE = 'gmail';
 const SEND_LABEL = 'Send \u202a(Ctrl-Enter)\u202c';
@@ -171,13 +171,4 @@ function openReply() {
     return root;
 }
 
-document.querySelector('[data-test-action="compose"]').addEventListener('click', () => openCompose());
-document.querySelector('[data-test-action="reply"]').addEventListener('click', () => openReply());
-document.querySelector('[data-test-action="forward"]').addEventListener('click', () => openReply());
-
-window.testPage = {
-    site: SITE,
-    openCompose: (opts) => openCompose(opts).getAttribute('data-test-window'),
-    openReply: () => openReply().getAttribute('data-test-window'),
-};
-document.documentElement.setAttribute('data-test-ready', SITE);
+startPage(SITE, openCompose, openReply);

@@ -78,3 +78,19 @@ export function toast(text, className) {
 export function isSendShortcut(e) {
     return e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey;
 }
+
+/**
+ * Wires the page's Compose, Reply and Forward buttons, exposes the test
+ * handles (window.testPage) and marks the page ready.
+ */
+export function startPage(site, openCompose, openReply) {
+    document.querySelector('[data-test-action="compose"]').addEventListener('click', () => openCompose());
+    document.querySelector('[data-test-action="reply"]').addEventListener('click', () => openReply());
+    document.querySelector('[data-test-action="forward"]').addEventListener('click', () => openReply());
+    window.testPage = {
+        site,
+        openCompose: (opts) => openCompose(opts).getAttribute('data-test-window'),
+        openReply: () => openReply().getAttribute('data-test-window'),
+    };
+    document.documentElement.setAttribute('data-test-ready', site);
+}

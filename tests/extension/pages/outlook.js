@@ -3,7 +3,7 @@
 // .openReply(), and data-test-window on each compose root ("new-1", "new-2",
 // ..., "reply-1"); the extension must not rely on them.
 
-import { h, editorText, recordSend, startAutosave, toast, isSendShortcut } from './mailsite.js';
+import { startPage, h, editorText, recordSend, startAutosave, toast, isSendShortcut } from './mailsite.js';
 
 const SITE = 'outlook';
 const BODY_LABEL = 'Message body, press Alt+F10 to exit';
@@ -124,13 +124,4 @@ function openReply() {
     return root;
 }
 
-document.querySelector('[data-test-action="compose"]').addEventListener('click', () => openCompose());
-document.querySelector('[data-test-action="reply"]').addEventListener('click', () => openReply());
-document.querySelector('[data-test-action="forward"]').addEventListener('click', () => openReply());
-
-window.testPage = {
-    site: SITE,
-    openCompose: (opts) => openCompose(opts).getAttribute('data-test-window'),
-    openReply: () => openReply().getAttribute('data-test-window'),
-};
-document.documentElement.setAttribute('data-test-ready', SITE);
+startPage(SITE, openCompose, openReply);
