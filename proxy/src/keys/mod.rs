@@ -23,6 +23,21 @@ use sequoia_openpgp::types::{KeyFlags, RevocationStatus};
 use sequoia_openpgp::Cert;
 pub use store::{new_key, parse_fingerprint, CertSummary, ImportStatus, ImportedCert, KeyStore};
 
+/// The key to sign a message from `sender` with, when the policy says to
+/// sign (`[encryption] sign`): the user's own secret key for that address.
+/// With signing on but no such key the message goes unsigned (still
+/// encrypted), and a warning is logged without the address.
+pub fn signing_key(store: &KeyStore, sender: &str, sign: bool) -> Option<Cert> {
+    if !sign {
+        return None;
+    }
+    let key = store.secret_for(sender).ok().flatten();
+    if key.is_none() {
+        tracing::warn!("signing is on but the store has no secret key for the sender; not signing");
+    }
+    key
+}
+
 /// Key flags that make a (sub)key usable to encrypt mail to. Some
 /// implementations set only one of the two; either is enough.
 pub fn encryption_flags() -> KeyFlags {

@@ -19,7 +19,7 @@ use super::reply::{self, ErrorCode, ReplyError};
 use super::request::{AuditRequest, EncryptRequest, Request};
 use crate::audit::{Audit, AuditKey};
 use crate::config::{LoadedConfig, PolicySource, ResolvedPolicy};
-use crate::keys::{user_id_address, KeyError, KeyStore};
+use crate::keys::{signing_key, user_id_address, KeyError, KeyStore};
 use crate::pgp::{decrypt_armored, encrypt_armored, DecryptError, EncryptError};
 
 /// The per-process state: opened once when the host starts.
@@ -225,15 +225,11 @@ impl Handler {
             .keys
             .lookup(&composed.from.address)
             .map_err(key_store)?;
-        let signer = if self.policy.policy.config().encryption.sign {
-            let s = self.keys.secret_for(&composed.from.address).ok().flatten();
-            if s.is_none() {
-                warn!("signing is on but the store has no secret key for the sender; not signing");
-            }
-            s
-        } else {
-            None
-        };
+        let signer = signing_key(
+            &self.keys,
+            &composed.from.address,
+            self.policy.policy.config().encryption.sign,
+        );
         let armored = encrypt_armored(
             &composed.raw,
             &certs,

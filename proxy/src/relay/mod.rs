@@ -37,7 +37,7 @@ use tracing::{info, warn};
 
 use crate::audit::{Action, Audit, AuditError, Domain, Reason, Record, ToggleUsed};
 use crate::config::SmtpConfig;
-use crate::keys::KeyStore;
+use crate::keys::{signing_key, KeyStore};
 use crate::pgp::{check_structure, encrypt_message, EncryptError, Malformed};
 use crate::smtp::{DataOutcome, Reply, Transaction};
 
@@ -298,15 +298,7 @@ impl Relay {
         if sender_cert.is_none() {
             info!("no key for the sender: the sent copy will not be readable by them");
         }
-        let signer = if self.policy.config().encryption.sign {
-            let s = self.keys.secret_for(sender).ok().flatten();
-            if s.is_none() {
-                warn!("signing is on but the store has no secret key for the sender; not signing");
-            }
-            s
-        } else {
-            None
-        };
+        let signer = signing_key(&self.keys, sender, self.policy.config().encryption.sign);
         match encrypt_message(
             &raw,
             &certs,
