@@ -115,7 +115,7 @@ fn marks_in(buf: &[u8], at: usize) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     // Zero bytes of x are exactly the marks; the classic exact test for
     // zero bytes (no false positives from borrows).
-    let x = load(buf, at) ^ ONES * u64::from(MARK);
+    let x = load(buf, at) ^ (ONES * u64::from(MARK));
     let zero = !(((x & LOW7) + LOW7) | x | LOW7);
     // Zero padding past the end reads as 0x01 after the xor: no mark.
     zero
