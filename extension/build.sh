@@ -64,8 +64,12 @@ wasm-bindgen --target web --no-typescript --out-dir "$outdir/wasm" "$wasm"
 
 manifest="$outdir/manifest.json"
 release_last='"https://outlook.live.com/\*"\]'
-if ! grep -q "$release_last" "$manifest"; then
-    echo "build.sh: manifest.json: content-script matches do not end with outlook.live.com" >&2
+# Every `matches` list (content scripts, web-accessible resources such as the
+# secure editor) is on one line ending with outlook.live.com, so the test
+# build can extend each of them.
+if ! grep -q "$release_last" "$manifest" ||
+    [[ $(grep -c '"matches":' "$manifest") != $(grep -c "\"matches\":.*$release_last" "$manifest") ]]; then
+    echo "build.sh: manifest.json: each \"matches\" list must be on one line ending with outlook.live.com" >&2
     exit 1
 fi
 if [[ "$mode" = test ]]; then

@@ -21,7 +21,7 @@ export function sanitize(r) {
         verdict: VERDICTS.has(r.verdict) ? r.verdict : 'phi',
         subject_verdict: VERDICTS.has(r.subject_verdict) ? r.subject_verdict : 'clean',
         action: ACTIONS.has(r.action) ? r.action : 'block',
-        gate: ['encrypt', 'unavailable', 'block', 'warn'].includes(r.gate) ? r.gate : 'block',
+        gate: ['encrypt', 'unavailable', 'block', 'warn', 'missing-keys'].includes(r.gate) ? r.gate : 'block',
         categories: counts,
         justification: typeof r.justification === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(r.justification) ? r.justification : null,
     };

@@ -6,9 +6,15 @@
 // Chromium stops idle service workers. Everything here can be rebuilt: when
 // the worker restarts, ports close, the content scripts reconnect and resend
 // full texts (a session they name and we don't know → "unknown-session").
+//
+// Secure-send: secure editor frames connect with a port named
+// "sealpost-editor" and are paired with their compose window's content
+// script (editor-relay.js); requests for the agent go through agent.js.
 
 import init, { Session, scan } from '../wasm/sealpost_extension.js';
-import { agentStatus } from './agent.js';
+import { agentRequest, agentStatus } from './agent.js';
+import './reader.js';
+import { contentGone, fromContent, onFramePort } from './editor-relay.js';
 import { loadPolicy, watchPolicy } from './policy.js';
 import { recordOverride } from './overrides.js';
 
@@ -95,7 +101,29 @@ function handleScan(port, sessions, msg) {
     post(port, { type: 'result', id: msg.id, seq: msg.seq, report, scanMs });
 }
 
+// What a content script may ask the agent (the lead's reader asks for
+// `decrypt` through its own module).
+const CONTENT_REQUESTS = new Set(['status', 'recipients', 'encrypt', 'audit']);
+
+/** A request for the agent from a content script; the answer goes back with its `rid`. */
+async function relayAgentRequest(port, msg) {
+    let out;
+    try {
+        if (!CONTENT_REQUESTS.has(msg.req)) throw Object.assign(new Error('not allowed'), { code: 'malformed' });
+        const members = msg.members && typeof msg.members === 'object' ? msg.members : {};
+        const reply = await agentRequest(msg.req, members, { timeoutMs: msg.req === 'encrypt' ? 60000 : 10000 });
+        out = { ok: true, reply };
+    } catch (e) {
+        out = { ok: false, error: { code: e.code || 'unavailable', message: e.message } };
+    }
+    post(port, { type: 'agent-reply', rid: msg.rid, ...out });
+}
+
 chrome.runtime.onConnect.addListener((port) => {
+    if (port.name === 'sealpost-editor') {
+        onFramePort(port);
+        return;
+    }
     if (port.name !== 'sealpost-scan' || !port.sender?.tab) return;
     ports.add(port);
     const sessions = new Map();
@@ -109,6 +137,11 @@ chrome.runtime.onConnect.addListener((port) => {
             return;
         }
         if (msg.type === 'ping') return; // keeps the worker alive while a compose window is open
+        if (msg.type === 'agent-request') {
+            void relayAgentRequest(port, msg);
+            return;
+        }
+        if (fromContent(port, msg)) return;
         if (msg.type === 'override') {
             recordOverride(msg.record).catch((e) => console.error('Sealpost: override not recorded:', e && e.message));
             return;
@@ -125,6 +158,7 @@ chrome.runtime.onConnect.addListener((port) => {
     });
     port.onDisconnect.addListener(() => {
         ports.delete(port);
+        contentGone(port);
         for (const s of sessions.values()) s.free();
         sessions.clear();
     });

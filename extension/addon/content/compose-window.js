@@ -1,6 +1,8 @@
 // One compose window (new message, reply, forward, pop-out): its scan
 // session, highlights, indicator, subject warning and secure-send choice,
-// which sticks to this window only.
+// which sticks to this window only. With secure-send on, the body is written
+// in the secure editor frame (secure-editor.js) and its text is what the scan
+// session scans; the site's own body stays empty.
 'use strict';
 
 (() => {
@@ -25,14 +27,23 @@
                 (r) => this.render(r),
             );
             this.onInput = () => this.session.request();
+            this.secureEditor = null;
+            this.handingOver = false; // the ciphertext is being written into the site's body
+            this.recipientKeys = new Sealpost.RecipientKeys(site, root, body, () => this.refreshIndicator());
             // Counts structural changes (nodes added or removed) in the body:
             // highlight ranges kept across keystrokes are only trusted while
             // typing changes text inside existing nodes.
             this.structure = 0;
             this.observer = new MutationObserver((records) => {
                 if (records.some((r) => r.type === 'childList')) this.structure += 1;
+                if (this.secureEditor && !this.handingOver) this.keepSiteBodyEmpty();
                 this.session.request();
             });
+            // With secure-send on, the site's body is under the frame; focus that reaches it goes to the frame.
+            this.onBodyFocus = () => {
+                if (this.secureEditor && !this.handingOver) this.secureEditor.focus();
+            };
+            body.addEventListener('focus', this.onBodyFocus);
             // Every change to the body (typing, paste, the site's own edits)
             // mutates its DOM; the subject is an <input>, watched by events.
             this.observer.observe(body, { childList: true, characterData: true, subtree: true });
@@ -69,15 +80,22 @@
 
         snapshot() {
             if (!this.body.isConnected) return null;
+            const subject = this.subjectEl ? this.subjectEl.value : '';
+            if (this.secureEditor) return { subject, text: this.secureEditor.text, map: { segs: [] }, v: this.secureEditor.v };
             const { text, segs } = Sealpost.textMap.extract(this.body);
-            return { subject: this.subjectEl ? this.subjectEl.value : '', text, map: { segs } };
+            return { subject, text, map: { segs } };
         }
 
         render(result) {
             const report = result.report;
             this.report = report;
             this.map = result.snap.map;
-            this.highlights.update(result, this.map, this.structure);
+            if (this.secureEditor) {
+                this.highlights.clear();
+                if (result.snap.v !== undefined) this.secureEditor.findings(result.body, result.snap.v);
+            } else {
+                this.highlights.update(result, this.map, this.structure);
+            }
             this.warning.update(
                 report.findings.filter((f) => f.part === 'subject'),
                 report.subject_verdict,
@@ -103,17 +121,128 @@
                 count: r ? r.findings.length : 0,
                 secure: this.secureState(),
                 policy: this.policySource(),
+                keys: this.secure ? this.keysSummary() : null,
             });
         }
 
-        setSecure(on) {
+        keysSummary() {
+            const k = this.recipientKeys.summary();
+            // Without the agent nothing can be looked up.
+            if (client.agent === 'unavailable' && k.state !== 'none') return { ...k, state: 'unknown', found: 0, missing: [] };
+            return k;
+        }
+
+        /**
+         * Secure-send on: the secure editor goes over the site's body and the
+         * text moves into it (the site's body is emptied). Off: the text goes
+         * back into the site's body (the user's choice).
+         */
+        async setSecure(on) {
+            if (on === this.secure) return;
             this.secure = on;
+            if (on) {
+                this.openSecureEditor();
+                this.recipientKeys.start();
+                client.probeAgent(true);
+            } else {
+                this.recipientKeys.stop();
+                await this.closeSecureEditor(true);
+            }
             this.refreshIndicator();
-            if (on) client.probeAgent(true);
         }
 
         toggleSecure() {
-            this.setSecure(!this.secure);
+            void this.setSecure(!this.secure);
+        }
+
+        openSecureEditor() {
+            if (this.secureEditor || !this.body.isConnected) return;
+            const text = Sealpost.textMap.extract(this.body).text;
+            this.secureEditor = new Sealpost.SecureEditor(this.body, this.root, {
+                onText: () => this.session.request(),
+                onSendShortcut: () => {
+                    if (!this.passNow()) void this.attemptSend();
+                },
+            });
+            this.secureEditor.setText(text);
+            Sealpost.secureSend.clearSiteBody(this.body);
+            this.highlights.clear();
+            this.session.request();
+            this.secureEditor.focus();
+        }
+
+        /** Removes the secure editor; `restore`: its text goes back into the site's body first. */
+        async closeSecureEditor(restore) {
+            const ed = this.secureEditor;
+            if (!ed) return null;
+            const text = restore ? await ed.take() : null;
+            if (this.secureEditor !== ed) return null;
+            this.secureEditor = null;
+            ed.dispose();
+            if (restore && this.body.isConnected) {
+                Sealpost.secureSend.writeSiteBody(this.body, text);
+                this.structure += 1;
+            }
+            this.session.request();
+            return text;
+        }
+
+        /** Text that reached the site's body while secure-send is on (say, typed after Tab) joins the secure editor. */
+        keepSiteBodyEmpty() {
+            const stray = Sealpost.textMap.extract(this.body).text;
+            if (!stray.trim()) return;
+            const ed = this.secureEditor;
+            ed.setText(ed.text ? `${ed.text}\n${stray}` : stray);
+            Sealpost.secureSend.clearSiteBody(this.body);
+            ed.focus();
+        }
+
+        /** After the agent encrypted: ciphertext and placeholder into the site, then the site's own send. */
+        handOver(armored, placeholder) {
+            this.handingOver = true;
+            Sealpost.secureSend.writeSiteBody(this.body, armored);
+            Sealpost.secureSend.setSubject(this.subjectEl, placeholder);
+            this.replay();
+            // The plaintext is not needed any more (the frame drops it); the window closes as the site sends.
+            this.recipientKeys.stop();
+            const ed = this.secureEditor;
+            this.secureEditor = null;
+            if (ed) ed.dispose();
+        }
+
+        /** A secure send that could not go: the dialog of `kind`; the text stays in the secure editor. */
+        secureFailed(kind, report, d, extra = {}) {
+            if (!this.alive()) return;
+            this.refreshIndicator();
+            const policy = client.policy ? client.policy.config : null;
+            const actions = (policy && policy.actions) || { encrypt_unavailable: 'block' };
+            Sealpost.gateDialog.open({
+                kind,
+                report,
+                policy,
+                agentUp: kind !== 'unavailable' && client.agent === 'available',
+                missing: extra.missing,
+                message: extra.message,
+                onEdit: () => this.focusBody(),
+                onRetry: async () => {
+                    await client.agentNow(true);
+                    void this.recipientKeys.check(true);
+                    this.refreshIndicator();
+                    void this.attemptSend();
+                },
+                onSendPlain: kind === 'missing-keys' && actions.encrypt_unavailable === 'warn' ? () => void this.sendPlain(report, d, 'missing-keys') : null,
+            });
+        }
+
+        /** Sends without encryption after the user chose it: the text goes back into the site's body first. */
+        async sendPlain(report, d, gate) {
+            this.recipientKeys.stop();
+            this.secure = false;
+            await this.closeSecureEditor(true);
+            if (!this.alive()) return;
+            this.refreshIndicator();
+            Sealpost.secureSend.recordPlain(this, report, d, gate);
+            this.replay();
         }
 
         /** Synchronous: may this send go through right now, untouched? */
@@ -153,12 +282,20 @@
             const policy = client.policy ? client.policy.config : null;
             if (d.kind === 'pass') {
                 this.replay();
+            } else if (d.kind === 'secure') {
+                if (this.sending) return;
+                this.sending = true;
+                try {
+                    await Sealpost.secureSend.run(this, report, d);
+                } finally {
+                    this.sending = false;
+                }
             } else if (d.kind === 'tip') {
                 Sealpost.warnTip.open(this.sendButton() || this.indicator.host, {
                     report,
                     unavailable: Boolean(d.unavailable),
                     agentUp: client.agent === 'available',
-                    onSend: () => this.replay(),
+                    onSend: () => (this.secureEditor ? void this.sendPlain(report, d, 'unavailable') : this.replay()),
                     onDismiss: () => this.focusBody(),
                 });
             } else {
@@ -202,11 +339,16 @@
         }
 
         focusBody() {
-            this.body.focus();
+            if (this.secureEditor) this.secureEditor.focus();
+            else this.body.focus();
         }
 
         dispose() {
             this.observer.disconnect();
+            this.body.removeEventListener('focus', this.onBodyFocus);
+            this.recipientKeys.stop();
+            if (this.secureEditor) this.secureEditor.dispose();
+            this.secureEditor = null;
             if (this.subjectEl) this.subjectEl.removeEventListener('input', this.onInput);
             this.highlights.clear();
             this.indicator.remove();

@@ -7,17 +7,21 @@
     const RANK = { allow: 0, warn: 1, encrypt: 2, block: 3 };
 
     // Whether a send with secure-send on can be handed to the agent to be
-    // encrypted. Not yet: that path comes with the web secure-send issue.
-    // Until then a message that must be encrypted is never let through in
-    // plaintext, even when the agent answers (fail closed, decision 1): the
-    // gate treats it as "encryption unavailable" and applies the policy's
-    // `actions.encrypt_unavailable`.
-    Sealpost.encryptionReady = false;
+    // encrypted (secure-send.js). With it false, a message that must be
+    // encrypted is treated as "encryption unavailable" even when the agent
+    // answers (fail closed).
+    Sealpost.encryptionReady = true;
 
     /**
      * Returns {kind, action, subjectBlock}: kind is 'pass' (let the send
-     * through), 'tip' (warn; `unavailable` when it is about the agent),
-     * 'encrypt', 'unavailable' or 'block' (the dialog to show).
+     * through), 'secure' (hold it and send it encrypted through the agent),
+     * 'tip' (warn; `unavailable` when it is about the agent), 'encrypt',
+     * 'unavailable' or 'block' (the dialog to show).
+     *
+     * With secure-send on (switch or tag) every send that is not blocked goes
+     * encrypted, whatever the verdict: the user chose it, and the text is in
+     * the secure editor, not in the site's body. If the agent cannot encrypt,
+     * the policy's `encrypt_unavailable` decides, as for required encryption.
      * `ctx`: {secure: bool, agent: 'available'|'unavailable'|'unknown', policy: config or null}.
      */
     function decide(report, ctx) {
@@ -28,17 +32,19 @@
         const secureOn = ctx.secure || tagged;
         const agentOk = ctx.agent === 'available';
         const actions = (ctx.policy && ctx.policy.actions) || { encrypt_unavailable: 'block', subject_phi: 'block' };
+        if (secureOn && action !== 'block') {
+            if (agentOk && Sealpost.encryptionReady) return { kind: 'secure', action };
+            return actions.encrypt_unavailable === 'warn'
+                ? { kind: 'tip', action, unavailable: true }
+                : { kind: 'unavailable', action };
+        }
         switch (action) {
             case 'allow':
                 return { kind: 'pass', action };
             case 'warn':
-                return { kind: secureOn && agentOk && Sealpost.encryptionReady ? 'pass' : 'tip', action };
+                return { kind: 'tip', action };
             case 'encrypt':
-                if (!secureOn) return { kind: 'encrypt', action };
-                if (agentOk && Sealpost.encryptionReady) return { kind: 'pass', action };
-                return actions.encrypt_unavailable === 'warn'
-                    ? { kind: 'tip', action, unavailable: true }
-                    : { kind: 'unavailable', action };
+                return { kind: 'encrypt', action };
             default:
                 return {
                     kind: 'block',

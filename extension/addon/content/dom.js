@@ -102,5 +102,8 @@
         return s ? s[0].toUpperCase() + s.slice(1) : s;
     }
 
+    /** The e-mail addresses in a piece of text ("Ann <a@x.test>, b@y.test" → [a@x.test, b@y.test]). */
+    Sealpost.addresses = (text) => (String(text || '').match(/[^\s<>,;:"'()[\]]+@[^\s<>,;:"'()[\]]+\.[^\s<>,;:"'()[\]]+/g) || []);
+
     Sealpost.dom = { el, svg, shadowHost, shieldIcon, lockIcon, warnIcon, plural, categorySummary, describeKinds, capitalise };
 })();

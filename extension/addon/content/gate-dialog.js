@@ -27,13 +27,23 @@
             case 'unavailable':
                 if (agentUp) {
                     return {
-                        title: 'Secure-send cannot encrypt this message yet',
-                        body: `This message contains PHI (${kinds}) and must be sent encrypted, but encrypting messages written in the browser is not available yet on this computer. Your organisation's policy does not allow sending it unencrypted.`,
+                        title: 'Secure-send cannot encrypt this message',
+                        body: `This message contains PHI (${kinds}) and must be sent encrypted, but the Sealpost app on this computer cannot encrypt messages written in the browser. Your organisation's policy does not allow sending it unencrypted.`,
                     };
                 }
                 return {
                     title: 'Secure-send is unavailable',
                     body: `This message contains PHI (${kinds}) and must be sent encrypted, but the Sealpost app on this computer is not answering, so it cannot be encrypted right now. Your organisation's policy does not allow sending it unencrypted.`,
+                };
+            case 'missing-keys':
+                return {
+                    title: 'Some recipients have no encryption key',
+                    body: 'Sealpost can encrypt only for recipients whose key it has, and it has none for the recipients below. Nothing was sent; the message stays in the secure editor.',
+                };
+            case 'encrypt-failed':
+                return {
+                    title: 'The message could not be encrypted',
+                    body: 'Nothing was sent: the message stays in the secure editor, on this computer.',
                 };
             case 'unchecked':
                 return {
@@ -54,16 +64,19 @@
     }
 
     /**
-     * Opens the gate. `opts`: {kind: 'encrypt'|'unavailable'|'block'|'unchecked',
-     * report, policy (config), subjectBlock, agentUp, onSecure, onEdit, onRetry,
-     * onSendAnyway(justification)}.
+     * Opens the gate. `opts`: {kind: 'encrypt'|'unavailable'|'block'|'unchecked'|
+     * 'missing-keys'|'encrypt-failed', report, policy (config), subjectBlock,
+     * agentUp, onSecure, onEdit, onRetry, onSendAnyway(justification),
+     * missing (addresses without keys), message (the agent's words),
+     * onSendPlain (missing-keys when the policy says warn)}.
      */
     function open(opts) {
         close();
         const { kind, report, policy } = opts;
         const t = texts(kind, report, opts.subjectBlock, opts.agentUp);
         const ov = policy ? policy.override : { allowed: false };
-        const canOverride = Boolean(ov && ov.allowed) && kind !== 'unchecked';
+        const secureKind = kind === 'missing-keys' || kind === 'encrypt-failed';
+        const canOverride = Boolean(ov && ov.allowed) && kind !== 'unchecked' && !secureKind;
         const needReason = canOverride && ov.require_justification;
 
         const dialog = el('dialog', {
@@ -80,7 +93,14 @@
         if (kind === 'encrypt') {
             primary.push(el('button', { type: 'button', class: 'btn', 'data-action': 'edit', onclick: finish(opts.onEdit) }, 'Edit message'));
             primary.push(el('button', { type: 'button', class: 'btn primary', 'data-action': 'secure', onclick: finish(opts.onSecure) }, 'Turn on secure-send'));
-        } else if (kind === 'unavailable' || kind === 'unchecked') {
+        } else if (kind === 'missing-keys') {
+            if (opts.onSendPlain) {
+                primary.push(el('button', { type: 'button', class: 'btn danger', 'data-action': 'send-plain', onclick: finish(opts.onSendPlain) }, 'Send without encryption'));
+            } else {
+                primary.push(el('button', { type: 'button', class: 'btn', 'data-action': 'retry', onclick: finish(opts.onRetry) }, 'Check again'));
+            }
+            primary.push(el('button', { type: 'button', class: 'btn primary', 'data-action': 'edit', onclick: finish(opts.onEdit) }, 'Edit message'));
+        } else if (kind === 'unavailable' || kind === 'unchecked' || kind === 'encrypt-failed') {
             primary.push(el('button', { type: 'button', class: 'btn', 'data-action': 'retry', onclick: finish(opts.onRetry) }, 'Try again'));
             primary.push(el('button', { type: 'button', class: 'btn primary', 'data-action': 'edit', onclick: finish(opts.onEdit) }, 'Edit message'));
         } else {
@@ -123,13 +143,22 @@
             left.push(reveal);
         }
 
-        const badge = el('span', { class: 'badge' }, kind === 'encrypt' ? lockIcon(20) : warnIcon(20));
+        const badge = el('span', { class: 'badge' }, kind === 'encrypt' || secureKind ? lockIcon(20) : warnIcon(20));
         const box = el(
             'div',
             { class: 'dlg', 'data-kind': kind },
             el('div', { class: 'dlg-head' }, badge, el('h2', { id: 'sealpost-gate-title', text: t.title })),
             el('p', { id: 'sealpost-gate-body', text: t.body }),
-            kindList(report),
+            kind === 'missing-keys' ? el('ul', { class: 'who', 'aria-label': 'Recipients without a key' }, ...(opts.missing || []).map((a) => el('li', { text: a }))) : null,
+            kind === 'missing-keys'
+                ? el('p', {
+                      text: opts.onSendPlain
+                          ? 'Your organisation allows sending it without encryption. Remove these recipients, or send it unencrypted: the text then goes back into the mail site and is sent as it is.'
+                          : "Your organisation's policy does not allow sending it unencrypted. Remove these recipients, or ask IT to add their keys, then try again.",
+                  })
+                : null,
+            kind === 'encrypt-failed' ? el('div', { class: 'agent-says', 'data-field': 'agent-message', text: opts.message || 'No reason was given.' }) : null,
+            kind === 'missing-keys' || kind === 'encrypt-failed' ? null : kindList(report),
             panel,
             el('div', { class: 'actions' }, ...left, el('span', { class: 'spacer' }), ...primary),
         );

@@ -44,12 +44,16 @@
             );
             // Keep the site's own handlers (drag, focus) out of our clicks.
             for (const t of ['mousedown', 'mouseup', 'pointerdown', 'pointerup']) this.switch.addEventListener(t, (e) => e.stopPropagation());
-            this.box = el('div', { class: 'indicator' }, this.status, el('span', { class: 'divider' }), this.switch);
+            this.keys = el('span', { class: 'keys', hidden: true });
+            this.box = el('div', { class: 'indicator' }, this.status, el('span', { class: 'divider' }), this.switch, this.keys);
             root.append(this.box);
             this.update({ verdict: 'clean', subjectVerdict: 'clean', count: 0, secure: 'off', policy: 'default' });
         }
 
-        /** Shows a new state: {verdict, subjectVerdict, count, secure, policy}. */
+        /**
+         * Shows a new state: {verdict, subjectVerdict, count, secure, policy,
+         * keys}; `keys` ({state, found, total, missing}) only while secure-send is on.
+         */
         update(s) {
             const h = this.host;
             h.setAttribute('data-verdict', s.verdict);
@@ -81,6 +85,34 @@
             this.switch.setAttribute('data-secure', s.secure);
             this.switch.title = SECURE_TITLE[s.secure];
             this.switchText.textContent = SECURE_TEXT[s.secure];
+            this.showKeys(s.secure === 'off' ? null : s.keys);
+        }
+
+        /** Whether the recipients have keys: data-keys{,-found,-total} and a few words. */
+        showKeys(k) {
+            const h = this.host;
+            if (!k) {
+                for (const a of ['data-keys', 'data-keys-found', 'data-keys-total']) h.removeAttribute(a);
+                this.keys.hidden = true;
+                return;
+            }
+            h.setAttribute('data-keys', k.state);
+            h.setAttribute('data-keys-found', String(k.found));
+            h.setAttribute('data-keys-total', String(k.total));
+            this.keys.hidden = false;
+            this.keys.setAttribute('data-keys', k.state);
+            let text;
+            let title = '';
+            if (k.state === 'all') text = `Encrypted for ${k.found} of ${k.total} ${k.total === 1 ? 'recipient' : 'recipients'}`;
+            else if (k.state === 'missing') {
+                const more = k.missing.length > 1 ? ` and ${k.missing.length - 1} more` : '';
+                text = `No key for ${k.missing[0]}${more}`;
+                title = `Sealpost has no encryption key for: ${k.missing.join(', ')}. Encrypted for ${k.found} of ${k.total} recipients.`;
+            } else if (k.state === 'none') text = 'Add recipients';
+            else if (k.state === 'checking') text = 'Checking keys…';
+            else text = 'Keys not checked';
+            this.keys.textContent = text;
+            this.keys.title = title;
         }
 
         /** Marks a completed scan and highlight update (hooks for tests and the bench). */

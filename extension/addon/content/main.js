@@ -9,12 +9,19 @@
     const client = Sealpost.scanClient;
 
     Sealpost.sendGate.install();
+    Sealpost.siteFiles.install();
 
     const refreshAll = () => {
         for (const w of Sealpost.discovery.windows()) w.refreshIndicator();
     };
     client.on('policy', refreshAll);
-    client.on('agent', refreshAll);
+    client.on('agent', (status) => {
+        // Keys could not be looked up while the agent was away: look again.
+        if (status === 'available') {
+            for (const w of Sealpost.discovery.windows()) if (w.secure && w.recipientKeys.state === 'unknown') w.recipientKeys.schedule();
+        }
+        refreshAll();
+    });
     client.connect();
     client.probeAgent(false);
 

@@ -42,6 +42,9 @@
             this.agent = 'unknown';
             this.listeners = { policy: new Set(), agent: new Set() };
             this.nextId = 1;
+            this.editors = new Map(); // token → onMessage, for secure editor frames (secure-editor.js)
+            this.calls = new Map(); // rid → resolve, for agent requests
+            this.nextRid = 1;
         }
 
         /** False once the extension was reloaded or removed under this page. */
@@ -62,8 +65,17 @@
                 void chrome.runtime.lastError;
                 if (this.port === port) this.port = null;
                 for (const s of this.sessions.values()) s.lost();
+                for (const [rid, resolve] of this.calls) {
+                    this.calls.delete(rid);
+                    resolve({ ok: false, error: { code: 'unavailable', message: 'Sealpost restarted while asking the app on this computer. Try again.' } });
+                }
+                // Secure editors wait for their pairing: reconnect at once (this
+                // restarts a stopped worker) so their frames find us again.
+                for (const f of this.editors.values()) f({ type: 'port-lost' });
+                if (this.editors.size && this.alive()) setTimeout(() => this.connect(), 50);
             });
             this.port = port;
+            for (const token of this.editors.keys()) port.postMessage({ type: 'editor-open', token });
             return port;
         }
 
@@ -89,6 +101,13 @@
             } else if (m.type === 'agent') {
                 this.agent = m.status;
                 for (const f of [...this.listeners.agent]) f(m.status);
+            } else if (m.type === 'agent-reply') {
+                const resolve = this.calls.get(m.rid);
+                this.calls.delete(m.rid);
+                if (resolve) resolve(m);
+            } else if (m.type === 'editor') {
+                const f = this.editors.get(m.token);
+                if (f) f(m.msg);
             } else {
                 const s = this.sessions.get(m.id);
                 if (s) s.receive(m);
@@ -116,6 +135,46 @@
                 this.listeners.agent.add(f);
                 if (!this.send({ type: 'agent', force })) f('unavailable');
             });
+        }
+
+        /**
+         * A request for the agent (status, recipients, encrypt, audit), through
+         * the worker. Resolves {ok: true, reply} (the host's reply, which may
+         * itself be an error) or {ok: false, error: {code, message}}; never rejects.
+         */
+        agentCall(req, members = {}, timeoutMs = 12000) {
+            return new Promise((resolve) => {
+                const rid = this.nextRid++;
+                const timer = setTimeout(() => {
+                    this.calls.delete(rid);
+                    resolve({ ok: false, error: { code: 'timeout', message: 'The Sealpost app on this computer took too long to answer.' } });
+                }, timeoutMs);
+                this.calls.set(rid, (m) => {
+                    clearTimeout(timer);
+                    resolve(m);
+                });
+                if (!this.send({ type: 'agent-request', rid, req, members })) {
+                    this.calls.delete(rid);
+                    clearTimeout(timer);
+                    resolve({ ok: false, error: { code: 'unavailable', message: 'Sealpost could not reach its background service. Reload the page and try again.' } });
+                }
+            });
+        }
+
+        /** Pairs a secure editor frame (by its token) with `onMessage(msg)`. */
+        editorOpen(token, onMessage) {
+            this.editors.set(token, onMessage);
+            return this.send({ type: 'editor-open', token });
+        }
+
+        /** A message for the secure editor frame of `token`. */
+        editorSend(token, msg) {
+            return this.send({ type: 'editor', token, msg });
+        }
+
+        editorClose(token) {
+            if (!this.editors.delete(token)) return;
+            this.send({ type: 'editor-close', token });
         }
 
         recordOverride(record) {

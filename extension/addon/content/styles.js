@@ -30,6 +30,10 @@ button:focus-visible, select:focus-visible { outline: 2px solid #0b57d0; outline
 .switch[data-secure="on"] { color: #0b57d0; font-weight: 500; }
 .switch[data-secure="unavailable"] { color: #8a4b00; font-weight: 500; }
 .switch[data-secure="unavailable"] .track { background: #b06000; }
+.keys { padding: 0 8px 0 4px; color: #0b57d0; font-size: 12px; }
+.keys[data-keys="missing"] { color: #a50e0e; font-weight: 500; }
+.keys[data-keys="unknown"], .keys[data-keys="checking"], .keys[data-keys="none"] { color: #5f6368; }
+.keys[hidden] { display: none; }
 
 /* Subject warning */
 .subject-warning { display: flex; align-items: flex-start; gap: 8px; margin: 4px 0; padding: 8px 12px; border-radius: 8px; background: #fce8e6; color: #a50e0e; border: 1px solid #f4b4ae; }
@@ -73,6 +77,11 @@ h2 { margin: 0; font-size: 19px; font-weight: 500; line-height: 1.3; }
 .btn:disabled { opacity: 0.45; cursor: default; }
 .btn.text { border-color: transparent; padding: 0 8px; color: #5f6368; }
 .btn.text:hover { background: rgba(60, 64, 67, 0.08); }
+
+/* Gate dialog: recipients without keys, the agent's own words */
+.who { margin: 10px 0 0; padding-left: 20px; color: #202124; }
+.who li { margin: 2px 0; }
+.agent-says { margin-top: 10px; padding: 8px 12px; border-radius: 8px; background: #f8f9fa; color: #3c4043; font-size: 13px; }
 
 /* Warn tip */
 .tip { position: fixed; z-index: 2147483646; width: 340px; padding: 14px 16px 12px; border-radius: 12px; background: #fff; color: #202124; border-left: 4px solid #f9ab00; box-shadow: 0 2px 6px rgba(60, 64, 67, 0.25), 0 8px 24px rgba(60, 64, 67, 0.2); pointer-events: auto; }

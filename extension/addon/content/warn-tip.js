@@ -13,7 +13,7 @@
         const head = opts.unavailable ? 'Secure-send is unavailable' : 'Possible PHI — check before sending';
         const body = opts.unavailable
             ? opts.agentUp
-                ? `This message contains ${kinds}. Encrypting messages written in the browser is not available yet, so it would be sent unencrypted.`
+                ? `This message contains ${kinds}. The Sealpost app on this computer cannot encrypt messages written in the browser, so it would be sent unencrypted.`
                 : `This message contains ${kinds}. The Sealpost app on this computer is not answering, so it would be sent unencrypted.`
             : `Sealpost found ${kinds} in this message. If it is about a patient, turn on secure-send or remove the details.`;
         const done = (f) => () => {

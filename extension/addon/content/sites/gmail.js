@@ -11,6 +11,24 @@
     const BODY = 'div[role="textbox"][aria-label="Message Body"][contenteditable="true"], div[g_editable="true"][contenteditable="true"]';
     const SEND = 'div[role="button"][aria-label^="Send"], div[role="button"][data-tooltip^="Send"]';
 
+    function rowKind(label) {
+        const l = (label || '').toLowerCase();
+        if (l.startsWith('to')) return 'to';
+        if (l.startsWith('cc')) return 'cc';
+        if (l.startsWith('bcc')) return 'bcc';
+        return null;
+    }
+
+    /** The row (to/cc/bcc) of a chip: the input of the smallest ancestor that holds exactly one. */
+    function kindOf(chip, root, inputs) {
+        for (let n = chip.parentElement; n && n !== root.parentElement; n = n.parentElement) {
+            const inside = inputs.filter((i) => n.contains(i.el));
+            if (inside.length === 1) return inside[0].kind;
+            if (inside.length > 1) break;
+        }
+        return 'to';
+    }
+
     Sealpost.sites = Sealpost.sites || {};
     Sealpost.sites.gmail = {
         name: 'gmail',
@@ -31,6 +49,25 @@
         },
         sendButton(root) {
             return root.querySelector(SEND);
+        },
+        /**
+         * {to, cc, bcc}: the recipient chips (span[email]) of each row plus
+         * what is still typed in the row's input (aria-label "To recipients",
+         * "Cc recipients", "Bcc recipients"). A chip belongs to the row whose
+         * input it shares an ancestor with; chips in the body are quotes.
+         */
+        recipients(root) {
+            const out = { to: [], cc: [], bcc: [] };
+            const inputs = [...root.querySelectorAll('input[aria-label$="recipients" i]')]
+                .map((el) => ({ el, kind: rowKind(el.getAttribute('aria-label')) }))
+                .filter((i) => i.kind);
+            const body = root.querySelector(BODY);
+            for (const chip of root.querySelectorAll('span[email]')) {
+                if (body && body.contains(chip)) continue;
+                out[kindOf(chip, root, inputs)].push(...Sealpost.addresses(chip.getAttribute('email')));
+            }
+            for (const i of inputs) out[i.kind].push(...Sealpost.addresses(i.el.value));
+            return out;
         },
         /** Next to Send, in the compose toolbar: a cell of its own after Send's cell. */
         placeIndicator(root, send, host) {

@@ -27,6 +27,23 @@
         sendButton(root) {
             return root.querySelector(SEND);
         },
+        /**
+         * {to, cc, bcc}: each recipient well (div[role=textbox] with
+         * aria-label To, Cc or Bcc) holds chips (span.recipientChip, the
+         * address in `title`) and whatever is still typed as text.
+         */
+        recipients(root) {
+            const out = { to: [], cc: [], bcc: [] };
+            for (const [kind, label] of [['to', 'To'], ['cc', 'Cc'], ['bcc', 'Bcc']]) {
+                for (const box of root.querySelectorAll(`div[role="textbox"][aria-label="${label}"]`)) {
+                    for (const chip of box.querySelectorAll('span[title]')) out[kind].push(...Sealpost.addresses(chip.getAttribute('title')));
+                    let raw = '';
+                    for (const n of box.childNodes) if (n.nodeType === Node.TEXT_NODE) raw += n.data;
+                    out[kind].push(...Sealpost.addresses(raw));
+                }
+            }
+            return out;
+        },
         /** Right after Send (or after its split-button group). */
         placeIndicator(_root, send, host) {
             const parent = send.parentElement;

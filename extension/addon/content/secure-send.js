@@ -1,0 +1,152 @@
+// Sending with secure-send on: the held send is encrypted by the agent and
+// only the ciphertext reaches the site. Fail closed: on any error the text
+// stays in the secure editor, the site's body stays empty and a gate dialog
+// says what happened (missing-keys, unavailable, encrypt-failed).
+//
+// The steps: recipients from the site (To/Cc/Bcc), our own address from the
+// agent's status, the keys (looked up while composing, re-checked by the
+// agent as it encrypts), then the frame adds the text and attachments and the
+// worker asks the agent to `encrypt`. The armored message goes into the
+// site's body (as text, a line per line), the subject becomes the policy's
+// placeholder, the send is replayed on the site's Send control and the send
+// is recorded in the agent's audit log (counts and domains, never text,
+// subjects or local parts).
+'use strict';
+
+(() => {
+    const client = Sealpost.scanClient;
+    const STATUS_FRESH_MS = 60000;
+    let status = null; // {reply, at}: the agent's last status reply
+
+    /** The agent's status reply (own keys, placeholder), cached for a minute. */
+    async function agentInfo() {
+        if (status && Date.now() - status.at < STATUS_FRESH_MS) return { ok: true, reply: status.reply };
+        const res = await client.agentCall('status');
+        if (res.ok && res.reply && res.reply.ok) status = { reply: res.reply, at: Date.now() };
+        return res;
+    }
+
+    /** Replaces the site's body with `text`, one <div> per line (no HTML parsing), and tells the site. */
+    function writeSiteBody(body, text) {
+        const lines = text.split(/\r?\n/).map((line) => {
+            const d = document.createElement('div');
+            if (line) d.textContent = line;
+            else d.append(document.createElement('br'));
+            return d;
+        });
+        body.replaceChildren(...lines);
+        body.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertReplacementText' }));
+    }
+
+    /** Empties the site's body (its autosave then sees an empty draft). */
+    function clearSiteBody(body) {
+        body.replaceChildren();
+        body.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'deleteContent' }));
+    }
+
+    /** Sets the site's subject input and tells the site (input + change, as typing would). */
+    function setSubject(input, value) {
+        if (!input) return;
+        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+        setter.call(input, value);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+
+    function domainOf(address) {
+        const i = address.lastIndexOf('@');
+        return i < 0 ? null : address.slice(i + 1).toLowerCase();
+    }
+
+    function categoryCounts(findings) {
+        const m = {};
+        for (const f of findings) if (f.category) m[f.category] = (m[f.category] || 0) + 1;
+        return m;
+    }
+
+    /** An agent error in words for the encrypt-failed dialog. */
+    function inWords(error) {
+        const code = error && error.code;
+        if (code === 'too_large') return 'The message and its attachments are too large to encrypt (at most 25 MB). Remove an attachment and try again.';
+        if (code === 'bad_address') return `An address is not valid. ${error.message || ''}`.trim();
+        if (code === 'malformed') return error.message || 'The Sealpost app gave an answer Sealpost does not understand.';
+        return (error && error.message) || 'The Sealpost app could not encrypt the message.';
+    }
+
+    /**
+     * Encrypts and sends the message of `win` (a ComposeWindow) after the gate
+     * decided 'secure'. `report` is the fresh scan, `d` the decision.
+     */
+    async function run(win, report, d) {
+        const fail = (kind, extra = {}) => win.secureFailed(kind, report, d, extra);
+        const r = win.recipientKeys.read();
+        const all = [...r.to, ...r.cc, ...r.bcc];
+        if (!all.length) return fail('encrypt-failed', { message: 'Add at least one recipient: an encrypted message is encrypted for its recipients.' });
+
+        const info = await agentInfo();
+        if (!win.alive()) return;
+        if (!info.ok) return info.error.code === 'malformed' ? fail('encrypt-failed', { message: info.error.message }) : fail('unavailable');
+        if (!info.reply.ok) return fail('encrypt-failed', { message: inWords(info.reply.error) });
+        const own = Array.isArray(info.reply.own_keys) ? info.reply.own_keys.find((k) => k && typeof k.address === 'string') : null;
+        if (!own) {
+            return fail('encrypt-failed', {
+                message: 'The Sealpost app on this computer has no key of your own, so it cannot send encrypted messages yet. Ask IT to set up your key.',
+            });
+        }
+
+        const keys = await win.recipientKeys.check();
+        if (!win.alive()) return;
+        if (keys === 'missing') return fail('missing-keys', { missing: win.recipientKeys.missing() });
+
+        const headers = { from: own.address, to: r.to, cc: r.cc, bcc: r.bcc, subject: win.subjectEl ? win.subjectEl.value : '' };
+        let res;
+        if (win.secureEditor) {
+            const ed = win.secureEditor;
+            res = await ed.encrypt(headers);
+            const armored = res && res.ok && typeof res.armored === 'string' && res.armored.startsWith('-----BEGIN PGP MESSAGE-----');
+            if (!armored) ed.send({ type: 'unlock' });
+        } else {
+            // A [secure] tag without the secure editor: the text is in the site's body.
+            const text = Sealpost.textMap.extract(win.body).text;
+            const call = await client.agentCall('encrypt', { ...headers, text, attachments: [] }, 60000);
+            res = !call.ok ? { ok: false, error: call.error } : call.reply.ok ? { ok: true, ...call.reply } : { ok: false, error: call.reply.error };
+        }
+        if (!win.alive()) return;
+        if (!res) return fail('encrypt-failed', { message: 'The secure editor closed before the message was encrypted. Nothing was sent.' });
+        if (!res.ok) {
+            const e = res.error || {};
+            if (e.code === 'missing_keys') return fail('missing-keys', { missing: Array.isArray(e.addresses) && e.addresses.length ? e.addresses : win.recipientKeys.missing() });
+            if (e.code === 'unavailable' || e.code === 'timeout') return fail('unavailable');
+            return fail('encrypt-failed', { message: inWords(e) });
+        }
+        if (typeof res.armored !== 'string' || !res.armored.startsWith('-----BEGIN PGP MESSAGE-----')) {
+            return fail('encrypt-failed', { message: 'The Sealpost app answered without an encrypted message.' });
+        }
+
+        // Hand over: ciphertext into the site, placeholder subject, send.
+        win.handOver(res.armored, res.placeholder_subject || 'Secure message');
+        const domains = all.map(domainOf).filter(Boolean);
+        void client.agentCall('audit', {
+            event: 'sent_encrypted',
+            verdict: report.verdict,
+            action: d.action,
+            categories: categoryCounts(report.findings),
+            recipient_domains: domains,
+            sender_domain: domainOf(own.address),
+        });
+    }
+
+    /** Records a send without the encryption the user or policy asked for (metadata only). */
+    function recordPlain(win, report, d, gate) {
+        const categories = categoryCounts(report.findings);
+        client.recordOverride({ site: win.site.name, verdict: report.verdict, subject_verdict: report.subject_verdict, action: d.action, gate, categories, justification: null });
+        const r = win.recipientKeys.read();
+        const domains = [...r.to, ...r.cc, ...r.bcc].map(domainOf).filter(Boolean);
+        // The agent accepts an override only where its policy allows one; the local record stays either way.
+        if (domains.length && client.agent === 'available') {
+            void client.agentCall('audit', { event: 'override', verdict: report.verdict, action: d.action, categories, recipient_domains: domains });
+        }
+    }
+
+    Sealpost.secureSend = { run, writeSiteBody, clearSiteBody, setSubject, recordPlain };
+})();
