@@ -3,8 +3,11 @@
 # playwright-core; no browser is ever downloaded): builds the test and release
 # extension with extension/build.sh, runs every test in e2e/ (one file at a
 # time: a managed-policy file is machine-wide), then the bench (figures
-# reported, not asserted). Screenshots go to target/extension-artifacts/.
-# Needs root for /etc/chromium/policies/managed/ (the managed-policy test).
+# reported, not asserted), and the secure-send bench with the real agent.
+# Screenshots go to target/extension-artifacts/. Builds target/debug/sealpost
+# (the native-messaging agent) first. Needs root for
+# /etc/chromium/policies/managed/ (the managed-policy test) and
+# /etc/chromium/native-messaging-hosts/ (the agent tests).
 # Used by tests/all.sh; run it alone with `bash tests/extension/run.sh`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -15,8 +18,8 @@ POLICY_FILE=/etc/chromium/policies/managed/sealpost-test.json
 HOST_FILE=/etc/chromium/native-messaging-hosts/com.sealpost.agent.json
 cleanup() {
     rm -f "$POLICY_FILE"
-    # The agent test's stand-in host, never a real agent's manifest.
-    if [ -f "$HOST_FILE" ] && grep -q 'test stand-in' "$HOST_FILE"; then rm -f "$HOST_FILE"; fi
+    # The agent tests' hosts (the stand-in, the e2e agent), never a real agent's manifest.
+    if [ -f "$HOST_FILE" ] && grep -Eq 'Sealpost agent \((test stand-in|e2e)\)' "$HOST_FILE"; then rm -f "$HOST_FILE"; fi
 }
 cleanup
 trap cleanup EXIT
@@ -24,6 +27,9 @@ trap cleanup EXIT
 if [ ! -d tests/extension/node_modules/playwright-core ]; then
     (cd tests/extension && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The real agent for the secure-send tests and bench (a no-op when it is up to date).
+cargo build --quiet -p sealpost --bin sealpost
 
 bash extension/build.sh --test "$TARGET/extension/test"
 bash extension/build.sh "$TARGET/extension/release"
@@ -39,4 +45,6 @@ if [ -d "$TARGET/extension-artifacts" ]; then
 fi
 
 node tests/extension/bench.mjs --json "$TARGET/extension-bench.json" || rc=1
+node tests/extension/bench-secure.mjs --json "$TARGET/extension-secure-bench.json" || rc=1
+cleanup
 exit "$rc"

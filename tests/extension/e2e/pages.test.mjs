@@ -2,14 +2,17 @@
 // like the real sites for the other tests to mean anything. Gmail's Send acts
 // on mousedown+mouseup (a bare click event does nothing), Outlook's on click;
 // Ctrl+Enter sends; several windows coexist; sends reach the test server;
-// drafts autosave.
+// drafts autosave; the attach control uploads a chosen file at once (the
+// server records its SHA-256) and the send lists it, with To and Cc.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { useBrowser } from '../lib/fixture.mjs';
-import { SITES, SITE_NAMES, TEXT, newCompose, newReply, waitSent, waitUntil } from '../lib/compose.mjs';
+import { SITES, SITE_NAMES, TEXT, Compose, newCompose, newReply, waitSent, waitUntil } from '../lib/compose.mjs';
 
 const env = useBrowser({ extDir: null });
+const ATTACH = { gmail: 'div[role="button"][aria-label^="Attach files"]', outlook: 'button[aria-label="Attach file"]' };
 
 for (const siteName of SITE_NAMES) {
     const site = SITES[siteName];
@@ -65,6 +68,26 @@ for (const siteName of SITE_NAMES) {
             await page.keyboard.press('Enter');
             const third = await waitSent(env.server, 3, 3000);
             assert.equal(third[2].window, k.id);
+        });
+
+        test('attach control: the chosen file is uploaded at once and listed in the send; To and Cc', async () => {
+            const page = await env.open(siteName);
+            const id = await page.evaluate(() => window.testPage.openCompose({ to: ['dr.ames@clinic.test'], cc: ['nurse.bell@clinic.test'] }));
+            const root = page.locator(`[data-test-window="${id}"]`);
+            const bytes = crypto.randomBytes(3000);
+            const [chooser] = await Promise.all([page.waitForEvent('filechooser'), root.locator(ATTACH[siteName]).click()]);
+            assert.equal(await chooser.element().evaluate((el, id) => el.type === 'file' && !!el.closest(`[data-test-window="${id}"]`), id), true, 'the hidden file input is inside the compose window');
+            await chooser.setFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: bytes });
+            const [u] = await waitUntil(() => env.server.uploads(), (l) => l.length === 1, { timeout: 3000, what: 'the upload' });
+            assert.deepEqual({ name: u.name, size: u.size, sha256: u.sha256, window: u.window }, { name: 'notes.bin', size: 3000, sha256: crypto.createHash('sha256').update(bytes).digest('hex'), window: id });
+            await root.locator('[data-test-upload="notes.bin"]').waitFor();
+            const c = new Compose(page, site, id);
+            await c.typeBody('See the attached notes.');
+            await c.clickSend();
+            const [m] = await waitSent(env.server, 1, 3000);
+            assert.deepEqual(m.to, ['dr.ames@clinic.test']);
+            assert.deepEqual(m.cc, ['nurse.bell@clinic.test']);
+            assert.deepEqual(m.attachments, [{ name: 'notes.bin', size: 3000 }]);
         });
 
         test('drafts autosave while they change', async () => {

@@ -3,40 +3,66 @@
 // .openReply(), and data-test-window on each compose root ("new-1",
 // "new-2", ..., "reply-1"); the extension must not rely on them.
 
-import { startPage, h, editorText, recordSend, startAutosave, toast, isSendShortcut } from './mailsite.js';
+import { startPage, h, editorText, recordSend, startAutosave, startAttachments, toast, isSendShortcut } from './mailsite.js';
 
 const SITE = 'gmail';
 const SEND_LABEL = 'Send \u202a(Ctrl-Enter)\u202c';
 let counter = 0;
 let replies = 0;
 
-function recipientsOf(root) {
-    const chips = [...root.querySelectorAll('span[email]')].map((s) => s.getAttribute('email'));
-    const raw = root.querySelector('input[aria-label="To recipients"]').value.trim();
+/** Chips plus what is still typed in the row's input. */
+function rowRecipients(row) {
+    const chips = [...row.querySelectorAll('span[email]')].map((s) => s.getAttribute('email'));
+    const raw = row.querySelector('input').value.trim();
     return raw ? [...chips, ...raw.split(/[,;\s]+/).filter(Boolean)] : chips;
+}
+
+function recipientsOf(root) {
+    return rowRecipients(root.querySelector('[data-test-row="to"]'));
+}
+
+function ccOf(root) {
+    return rowRecipients(root.querySelector('[data-test-row="cc"]'));
 }
 
 function chip(address) {
     return h('div', { class: 'afV', 'data-hovercard-id': address }, h('span', { class: 'akl', email: address }, address));
 }
 
-/** The To row, the subject (hidden for inline replies), the body and the toolbar. */
-function composeForm(id, { inline, to, subject }) {
-    const toInput = h('input', {
+/** A recipient row (To, Cc): label, chips, the peoplekit input (Enter or comma makes a chip). */
+function recipientRow(kind, label, inputLabel, addresses) {
+    const input = h('input', {
         class: 'agP aFw',
-        'aria-label': 'To recipients',
+        'aria-label': inputLabel,
         'peoplekit-id': 'BbVjBd',
         type: 'text',
         autocomplete: 'off',
     });
-    toInput.addEventListener('keydown', (e) => {
-        if ((e.key === 'Enter' || e.key === ',') && !isSendShortcut(e) && toInput.value.trim()) {
+    input.addEventListener('keydown', (e) => {
+        if ((e.key === 'Enter' || e.key === ',') && !isSendShortcut(e) && input.value.trim()) {
             e.preventDefault();
-            toInput.before(chip(toInput.value.trim()));
-            toInput.value = '';
+            input.before(chip(input.value.trim()));
+            input.value = '';
         }
     });
-    const toRow = h('div', { class: 'aoD hl' }, h('span', { class: 'aB gQ' }, 'To'), ...to.map(chip), toInput);
+    return h('div', { class: 'aoD hl', 'data-test-row': kind }, h('span', { class: 'aB gQ' }, label), ...addresses.map(chip), input);
+}
+
+/** "12K" like Gmail's attachment chips. */
+function sizeLabel(size) {
+    return size < 1024 ? `${size}B` : `${Math.round(size / 1024)}K`;
+}
+
+/**
+ * The To and Cc rows (Gmail shows Cc after a click on "Cc"; here it is always
+ * there), the subject (hidden for inline replies), the body, the attachment
+ * chips (div.dL > div.vI name + div.vJ size) and the toolbar with Send and
+ * "Attach files" (div[role=button][aria-label="Attach files"], which opens
+ * Gmail's hidden input[type=file][name="Filedata"]).
+ */
+function composeForm(id, { inline, to, cc = [], subject }) {
+    const toRow = recipientRow('to', 'To', 'To recipients', to);
+    const ccRow = recipientRow('cc', 'Cc', 'CC recipients', cc);
     const subjectBox = h('input', {
         id: `:${id}s`,
         name: 'subjectbox',
@@ -76,14 +102,26 @@ function composeForm(id, { inline, to, subject }) {
         },
         'Send',
     );
-    const toolbar = h('table', { class: 'IZ', role: 'presentation' }, h('tbody', {}, h('tr', { class: 'btC' }, h('td', { class: 'gU Up' }, h('div', { class: 'dC' }, send)), h('td', { class: 'gU a0z' }, h('div', { class: 'wG J-Z-I', role: 'button', 'aria-label': 'Formatting options' }, 'Aa')))));
-    return { toRow, subjectRow, subjectBox, body, send, toolbar };
+    const attach = h('div', { class: 'a1 aaA aMZ', role: 'button', tabindex: '1', 'aria-label': 'Attach files', 'data-tooltip': 'Attach files' }, '\u{1F4CE}');
+    const fileInput = h('input', { type: 'file', name: 'Filedata', multiple: true, style: { display: 'none' } });
+    const attachments = h('div', { class: 'GM' });
+    const toolbar = h(
+        'table',
+        { class: 'IZ', role: 'presentation' },
+        h('tbody', {}, h('tr', { class: 'btC' }, h('td', { class: 'gU Up' }, h('div', { class: 'dC' }, send)), h('td', { class: 'gU a0z' }, h('div', { class: 'wG J-Z-I', role: 'button', 'aria-label': 'Formatting options' }, 'Aa'), attach, fileInput))),
+    );
+    return { toRow, ccRow, subjectRow, subjectBox, body, send, toolbar, attach, fileInput, attachments };
+}
+
+function attachmentChip(name, size) {
+    return h('div', { class: 'dL', 'data-test-upload': name }, h('div', { class: 'vI' }, name), h('div', { class: 'vJ' }, `(${sizeLabel(size)})`));
 }
 
 /** Gmail's send: mousedown then mouseup on the Send div (click alone does nothing), or Ctrl/Cmd+Enter. */
 function wireSend(root, id, parts, onSent) {
     let pressed = false;
     let done = false;
+    const uploaded = startAttachments(SITE, root, { button: parts.attach, input: parts.fileInput, list: parts.attachments, makeChip: attachmentChip });
     const doSend = () => {
         if (done) return;
         done = true;
@@ -93,6 +131,8 @@ function wireSend(root, id, parts, onSent) {
             subject: parts.subjectBox.value,
             body: editorText(parts.body),
             to: recipientsOf(root),
+            cc: ccOf(root),
+            attachments: uploaded(),
         };
         recordSend(msg);
         onSent();
@@ -131,23 +171,23 @@ function wireSend(root, id, parts, onSent) {
     startAutosave(
         SITE,
         root.getAttribute('data-test-window'),
-        () => ({ subject: parts.subjectBox.value, body: editorText(parts.body), to: recipientsOf(root) }),
+        () => ({ subject: parts.subjectBox.value, body: editorText(parts.body), to: recipientsOf(root), cc: ccOf(root) }),
         () => root.isConnected,
     );
 }
 
 /** Opens a new-message dialog, docked bottom right next to the others. Returns its root. */
-function openCompose({ to = [], subject = '' } = {}) {
+function openCompose({ to = [], cc = [], subject = '' } = {}) {
     counter += 1;
     const id = `c${counter}`;
-    const parts = composeForm(id, { inline: false, to, subject });
+    const parts = composeForm(id, { inline: false, to, cc, subject });
     const title = h('div', { class: 'aYF' }, 'New Message');
     const close = h('div', { class: 'Ha', 'aria-label': 'Save & close', 'data-tooltip': 'Save & close', role: 'button', tabindex: '0' });
     const dialog = h(
         'div',
         { class: 'nH Hd', role: 'dialog', 'aria-label': 'New Message', id: `:${id}`, 'data-test-window': `new-${counter}` },
         h('div', { class: 'nH Hy aXJ' }, h('div', { class: 'Hp' }, h('h2', { class: 'a3E' }, title), close)),
-        h('div', { class: 'nH aaZ' }, h('form', { class: 'bAs' }, parts.toRow, parts.subjectRow), h('div', { class: 'Ar Au' }, parts.body), parts.toolbar),
+        h('div', { class: 'nH aaZ' }, h('form', { class: 'bAs' }, parts.toRow, parts.ccRow, parts.subjectRow), h('div', { class: 'Ar Au' }, parts.body), parts.attachments, parts.toolbar),
     );
     close.addEventListener('click', () => dialog.remove());
     document.querySelector('[data-compose-dock] .no').prepend(dialog);
@@ -164,7 +204,7 @@ function openReply() {
     const area = document.querySelector('[data-reply-area]');
     area.replaceChildren();
     const parts = composeForm(id, { inline: true, to: ['dr.ames@clinic.test'], subject: 'Re: Lab results follow-up' });
-    const root = h('div', { class: 'M9', 'data-test-window': `reply-${replies}` }, h('div', { class: 'aoI' }, h('form', { class: 'bAs' }, parts.toRow, parts.subjectRow), h('div', { class: 'Ar Au' }, parts.body), parts.toolbar));
+    const root = h('div', { class: 'M9', 'data-test-window': `reply-${replies}` }, h('div', { class: 'aoI' }, h('form', { class: 'bAs' }, parts.toRow, parts.ccRow, parts.subjectRow), h('div', { class: 'Ar Au' }, parts.body), parts.attachments, parts.toolbar));
     area.append(root);
     wireSend(root, id, parts, () => root.remove());
     parts.body.focus();

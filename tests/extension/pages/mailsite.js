@@ -2,11 +2,16 @@
 // innerHTML (Gmail enforces Trusted Types, and so does gmail.html here), and
 // recording sends and draft autosaves the way a mail site talks to its server.
 //
-// Every send appends {site, window, subject, body, to} to window.sentMessages
-// (main world) and POSTs the same JSON to /api/send; the test server keeps the
+// Every send appends {site, window, subject, body, to, cc, attachments, at}
+// to window.sentMessages (main world; `at` is the page's performance.now() at
+// the send) and POSTs the same JSON to /api/send; the test server keeps the
 // list (GET /api/sent). Drafts are autosaved every few seconds while they
-// change (POST /api/autosave), as the real sites do; `?autosave=0` in the page
-// URL turns that off, `?autosave=MS` sets the interval.
+// change (POST /api/autosave, with `at`: when the draft was read), as the
+// real sites do; `?autosave=0` in the page URL turns that off, `?autosave=MS`
+// sets the interval. A file chosen in a compose window's own file input, or
+// dropped on the window, is uploaded at once (POST /api/upload, the raw
+// bytes), as both sites do before the message is sent, and shown as a chip;
+// the send then lists it by name and size.
 
 /** createElement with attributes and children; never parses HTML. */
 export function h(tag, attrs = {}, ...children) {
@@ -34,6 +39,7 @@ export function editorText(editor) {
 
 /** Records a send: main-world list plus POST /api/send. Returns the POST's promise. */
 export function recordSend(msg) {
+    msg.at = performance.now();
     window.sentMessages.push(msg);
     return fetch('/api/send', {
         method: 'POST',
@@ -58,13 +64,48 @@ export function startAutosave(site, windowId, read, alive) {
         const key = JSON.stringify(draft);
         if (key === last || (!draft.subject && !draft.body)) return;
         last = key;
-        window.autosavedDrafts.push(draft);
+        const saved = { ...draft, at: Date.now() };
+        window.autosavedDrafts.push(saved);
         fetch('/api/autosave', {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: key,
+            body: JSON.stringify(saved),
         }).catch(() => {});
     }, AUTOSAVE_MS);
+}
+
+window.uploadedFiles = [];
+
+/**
+ * The compose window's attachments, as the sites handle them: `button` opens
+ * the hidden file `input`; each chosen file (or file dropped on `root`) is
+ * uploaded straight away (POST /api/upload?site=&window=&name=, body = the
+ * bytes) and shown in `list` as a chip made by `makeChip(name, size)`.
+ * Returns `files()`: [{name, size}] of what was uploaded, for the send.
+ */
+export function startAttachments(site, root, { button, input, list, makeChip }) {
+    const done = [];
+    const upload = async (file) => {
+        const bytes = await file.arrayBuffer();
+        const q = new URLSearchParams({ site, window: root.getAttribute('data-test-window'), name: file.name });
+        window.uploadedFiles.push({ name: file.name, size: file.size });
+        await fetch('/api/upload?' + q, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes }).catch((e) => console.error('upload failed', e));
+        done.push({ name: file.name, size: file.size });
+        list.append(makeChip(file.name, file.size));
+    };
+    button.addEventListener('click', () => input.click());
+    input.addEventListener('change', () => {
+        for (const f of input.files) upload(f);
+        input.value = '';
+    });
+    root.addEventListener('dragover', (e) => e.preventDefault());
+    root.addEventListener('drop', (e) => {
+        const files = e.dataTransfer && e.dataTransfer.files;
+        if (!files || !files.length) return;
+        e.preventDefault();
+        for (const f of files) upload(f);
+    });
+    return () => done.map((f) => ({ ...f }));
 }
 
 /** A transient notice like the sites' "Message sent". */

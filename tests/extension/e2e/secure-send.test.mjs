@@ -1,0 +1,325 @@
+// Secure-send end to end, with the real agent (`target/debug/sealpost
+// native-host`) registered as com.sealpost.agent through a host manifest in
+// /etc/chromium/native-messaging-hosts/ (lib/agent-host.mjs: temp data dir,
+// own key, two recipient keys made with GnuPG; always removed). Both sites:
+//
+// - text typed in the site's body moves into the secure editor when
+//   secure-send is turned on and the site's body is emptied; more PHI typed
+//   there, a file attached through the secure editor and one through the
+//   site's own file input; Send → the site sends only the placeholder
+//   subject and an armored body; GnuPG (the recipients' keys) decrypts it
+//   and the inner message has the real subject, the text and both files,
+//   byte for byte; no send, upload or autosave (after the switch) contains
+//   the PHI; the agent's audit log gets `sent-encrypted` and verifies;
+// - a recipient without a key → data-keys="missing", a `missing-keys`
+//   dialog, nothing sent;
+// - an attachment over 25 MiB → a `too-large` notice, nothing uploaded;
+// - the agent down (the manifest names a launcher that exits) →
+//   `unavailable`; a host that answers `encrypt` with something that is not
+//   the protocol (fake-agent/agent.mjs, mode encrypt-malformed) →
+//   `encrypt-failed`; nothing sent either time, the text stays in the
+//   secure editor.
+// One Chromium for the file; the manifest is switched between agents (the
+// browser reads it each time it starts a host).
+
+import { describe, test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer } from '../server.mjs';
+import { launch, extensionId, removeStalePolicy, TEST_EXT } from '../lib/browser.mjs';
+import { SITE_NAMES, openSite, textOf, waitSent, waitUntil, assertNothingSent } from '../lib/compose.mjs';
+import { createAgent, registerHost, unregisterHost, removeStaleHost, hostState, haveSealpost, HOST_FILE } from '../lib/agent-host.mjs';
+import {
+    composeWith,
+    turnOn,
+    typeSecure,
+    secureText,
+    waitSecureText,
+    secureFrame,
+    secureAttachments,
+    waitSecureAttachments,
+    gateOf,
+    pageNow,
+    plaintextLeaks,
+    ARMOR_BEGIN,
+    ARMOR_END,
+    SECURE_FRAME,
+} from '../lib/secure.mjs';
+
+const RECIPIENTS = ['dr.ames@clinic.test', 'nurse.bell@clinic.test'];
+const KEYLESS = 'no.key@elsewhere.test';
+// Typed in the site's body before secure-send is on, then in the secure editor.
+const BEFORE = 'Patient Maria Lopez, DOB 03/14/1962, MRN 00448291,';
+const AFTER = ' was seen today for uncontrolled type 2 diabetes; A1c 9.4. Start insulin glargine 10 units.';
+const SUBJECT = 'Follow-up plan for Friday';
+const LAB_TEXT = 'Lab results for Maria Lopez (MRN 00448291): HbA1c 9.4 %, fasting glucose 212 mg/dL.\n';
+/** What must never reach the mail site in plaintext. */
+const NEEDLES = ['Maria Lopez', '00448291', '03/14/1962', 'diabetes', 'insulin glargine', 'fasting glucose 212'];
+
+removeStaleHost();
+const foreign = hostState() === 'foreign';
+const skip = (foreign && `${HOST_FILE} belongs to an installed agent; not replacing it`) || (!haveSealpost() && 'target/debug/sealpost is missing (cargo build -p sealpost --bin sealpost)');
+
+let server;
+let browser;
+let agent;
+let id;
+let files; // {dir, lab, scan, big}
+const pages = [];
+
+before(async () => {
+    if (skip) return;
+    removeStalePolicy();
+    id = extensionId(TEST_EXT);
+    agent = await createAgent({ extId: id, recipients: RECIPIENTS });
+    // Interrupted (Ctrl-C, a timeout): still remove the manifest and the keys.
+    for (const sig of ['SIGINT', 'SIGTERM']) {
+        process.once(sig, () => {
+            unregisterHost();
+            fs.rmSync(agent.dir, { recursive: true, force: true });
+            process.exit(130);
+        });
+    }
+    files = { dir: path.join(agent.dir, 'files') };
+    fs.mkdirSync(files.dir);
+    files.lab = path.join(files.dir, 'lab-results.txt');
+    fs.writeFileSync(files.lab, LAB_TEXT);
+    files.scan = path.join(files.dir, 'scan-0448.bin');
+    fs.writeFileSync(files.scan, crypto.randomBytes(48 * 1024));
+    // Over the 25 MiB limit; sparse, so it costs no disk.
+    files.big = path.join(files.dir, 'imaging-series.bin');
+    fs.closeSync(fs.openSync(files.big, 'w'));
+    fs.truncateSync(files.big, 25 * 1024 * 1024 + 4096);
+    registerHost(agent.launcher, id);
+    server = await startServer();
+    browser = await launch();
+    // The first scan in a fresh browser waits for the scanner to start (several
+    // seconds on a loaded machine): warm it up once, outside the tests' waits.
+    const { page } = await openSite(browser, server, 'gmail');
+    const c = await composeWith(page, 'gmail');
+    await c.typeBody('MRN 00448291');
+    await c.waitFor({ verdict: 'phi' }, 60000).catch(() => {});
+    await page.close();
+});
+afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close().catch(() => {});
+    server?.reset();
+});
+after(async () => {
+    unregisterHost();
+    await browser?.close();
+    await server?.close();
+    await agent?.close();
+});
+
+/** Runs `fn`; on failure adds the browser's console and the host's log. */
+async function withLogs(fn) {
+    try {
+        return await fn();
+    } catch (e) {
+        const extra = [];
+        if (browser?.logs.length) extra.push(`-- browser console (recent):\n  ${browser.logs.slice(-30).join('\n  ')}`);
+        if (agent && fs.existsSync(agent.hostLog)) extra.push(`-- native host log (tail):\n  ${fs.readFileSync(agent.hostLog, 'utf8').trim().split('\n').slice(-10).join('\n  ')}`);
+        if (extra.length && e && typeof e === 'object') {
+            try {
+                e.message += '\n' + extra.join('\n');
+            } catch {}
+        }
+        throw e;
+    }
+}
+
+/**
+ * Points com.sealpost.agent at another launcher and ends the hosts running,
+ * so the extension's next request starts the new one (it keeps a port open
+ * while requests keep coming).
+ */
+async function switchHost(launcher, what) {
+    registerHost(launcher, id, what);
+    await agent.stopHosts();
+}
+
+async function open(siteName, query = '?autosave=0') {
+    const { page } = await openSite(browser, server, siteName, query);
+    pages.push(page);
+    return page;
+}
+
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const norm = (s) => s.replace(/\r\n/g, '\n').replace(/\n+$/, '');
+
+/** A compose window with secure-send on and PHI in the secure editor. */
+async function secureWindow(siteName, to = RECIPIENTS) {
+    const page = await open(siteName);
+    const c = await composeWith(page, siteName, { to, subject: SUBJECT });
+    await turnOn(c);
+    await typeSecure(page, BEFORE + AFTER);
+    await c.waitFor({ verdict: 'phi' });
+    return { page, c };
+}
+
+/** After a refused send: nothing sent, the site's body empty, the text still in the secure editor. */
+async function assertHeld(page, c, why) {
+    await assertNothingSent(page, server, why);
+    assert.equal((await c.bodyText()).trim(), '', `${why}: the site's body stays empty`);
+    assert.equal(await secureText(page), BEFORE + AFTER, `${why}: the secure editor keeps the text`);
+    assert.deepEqual(plaintextLeaks(server, NEEDLES), [], `${why}: no plaintext reached the site`);
+}
+
+describe('secure-send with the real agent', { skip }, () => {
+    for (const siteName of SITE_NAMES) {
+        test(`${siteName}: text moves into the secure editor; Send gives the site only ciphertext and the placeholder subject; GnuPG recovers subject, body and both attachments; no plaintext in any request`, () =>
+            withLogs(async () => {
+                const page = await open(siteName, '?autosave=250');
+                // One recipient in To, one in Cc.
+                const c = await composeWith(page, siteName, { to: [RECIPIENTS[0]], cc: [RECIPIENTS[1]] });
+                await c.typeSubject(SUBJECT);
+                await c.typeBody(BEFORE);
+                await c.waitFor({ verdict: 'phi', secure: 'off' });
+
+                await turnOn(c);
+                await waitSecureText(page, BEFORE, 'the site body text to move into the secure editor');
+                await waitUntil(() => c.bodyText(), (t) => t.trim() === '', { what: "the site's body to be emptied" });
+                const since = await pageNow(page);
+                const box = await page.locator(SECURE_FRAME).first().boundingBox();
+                const under = await c.body.boundingBox();
+                assert.ok(box && under && Math.abs(box.x - under.x) < 4 && Math.abs(box.y - under.y) < 4 && Math.abs(box.width - under.width) < 4, `the secure editor covers the site's body: frame ${JSON.stringify(box)}, body ${JSON.stringify(under)}`);
+                assert.match(await secureFrame(page).locator('body').innerText(), /stays on this computer/i, 'the banner says the text stays on this computer');
+
+                await typeSecure(page, AFTER);
+                await waitSecureText(page, BEFORE + AFTER);
+                // The window's scan follows the secure editor's text.
+                await c.waitFor({ verdict: 'phi', secure: 'on', keys: 'all', 'keys-found': '2', 'keys-total': '2' });
+                assert.match(await textOf(c.indicator), /Encrypted for 2 of 2 recipients/, 'indicator text');
+
+                // A file through the secure editor, one through the site's own attach control.
+                await secureFrame(page).locator('input[type=file][data-sealpost-file]').setInputFiles(files.lab);
+                await c.root.locator('input[type=file]').first().setInputFiles(files.scan);
+                const listed = await waitSecureAttachments(page, ['lab-results.txt', 'scan-0448.bin']);
+                assert.deepEqual(listed.map((a) => a.size).sort((a, b) => a - b), [LAB_TEXT.length, 48 * 1024], 'attachment sizes');
+                assert.equal(await c.root.locator('input[type=file]').first().inputValue(), '', "the site's file input is cleared");
+                assert.deepEqual(await page.evaluate(() => window.uploadedFiles), [], 'the site never started an upload');
+                // Let the site's autosave run while secure-send is on.
+                await new Promise((r) => setTimeout(r, 600));
+
+                await c.clickSend();
+                const [m] = await waitSent(server, 1, 30000);
+                assert.equal(m.subject, 'Secure message', 'the site sends the placeholder subject');
+                assert.ok(m.body.startsWith(ARMOR_BEGIN) && m.body.trim().endsWith(ARMOR_END), `the site's body is an armored message: ${m.body.slice(0, 80)}...`);
+                assert.deepEqual(m.attachments, [], 'the site sends no attachment of its own');
+                assert.deepEqual(server.uploads(), [], 'nothing was uploaded to the site');
+                assert.deepEqual(plaintextLeaks(server, NEEDLES, since), [], 'no plaintext PHI in any send, upload or autosave');
+                assert.equal(server.autosaves().filter((d) => d.at >= since).some((d) => d.body.includes('Maria')), false);
+                await waitUntil(() => c.isOpen(), (o) => !o, { what: 'the compose window to close after the send' });
+                assert.equal(await page.locator(SECURE_FRAME).count(), 0, 'the secure editor is gone');
+
+                // The recipients can read it: encrypted to both, GnuPG recovers everything.
+                const to = agent.encryptedTo(m.body);
+                for (const r of RECIPIENTS) assert.ok(to.includes(agent.subkeyOf(r)), `encrypted to ${r} (${agent.subkeyOf(r)}; PKESKs: ${to.join(' ')})`);
+                const { raw, status } = agent.decrypt(m.body);
+                assert.match(status, /DECRYPTION_OKAY/);
+                const inner = agent.parseMime(raw);
+                assert.equal(inner.headers.subject, SUBJECT, 'the real subject travels inside');
+                assert.match(inner.headers.to || '', /dr\.ames@clinic\.test/);
+                assert.match(inner.headers.cc || '', /nurse\.bell@clinic\.test/);
+                assert.match(inner.headers.from || '', /me@clinic\.test/);
+                assert.equal(norm(inner.text.join('\n')), BEFORE + AFTER, 'the body text');
+                const att = Object.fromEntries(inner.attachments.map((a) => [a.name, a]));
+                assert.deepEqual(Object.keys(att).sort(), ['lab-results.txt', 'scan-0448.bin'], 'both attachments inside');
+                assert.equal(att['lab-results.txt'].sha256, sha256(files.lab), 'lab-results.txt byte for byte');
+                assert.equal(att['scan-0448.bin'].sha256, sha256(files.scan), 'scan-0448.bin byte for byte');
+
+                // The agent recorded the send (no text, subject or local parts).
+                const rec = await waitUntil(() => agent.auditRecords().filter((r) => r.action === 'sent-encrypted'), (l) => l.length >= 1, { what: 'a sent-encrypted audit record' });
+                const last = rec[rec.length - 1];
+                assert.equal(last.verdict, 'phi');
+                assert.deepEqual([...last.recipient_domains].sort(), ['clinic.test']);
+            }));
+
+        test(`${siteName}: a recipient without a key → data-keys="missing", a missing-keys dialog naming them, nothing sent`, () =>
+            withLogs(async () => {
+                const { page, c } = await secureWindow(siteName, [RECIPIENTS[0], KEYLESS]);
+                await c.waitFor({ keys: 'missing', 'keys-found': '1', 'keys-total': '2' });
+                assert.match(await textOf(c.indicator), new RegExp(`No key for ${KEYLESS.replace(/\./g, '\\.')}`), 'the indicator names the recipient without a key');
+                await c.clickSend();
+                const g = await gateOf(page, 'missing-keys');
+                assert.match(await textOf(g), new RegExp(KEYLESS.replace(/\./g, '\\.')), 'the dialog lists the recipient without a key');
+                await assertHeld(page, c, 'missing key');
+            }));
+
+        test(`${siteName}: an attachment over 25 MiB → a too-large notice, nothing attached, uploaded or sent`, () =>
+            withLogs(async () => {
+                const { page, c } = await secureWindow(siteName);
+                await c.waitFor({ keys: 'all' });
+                // Through the secure editor's own input, then through the site's.
+                for (const input of [secureFrame(page).locator('input[type=file][data-sealpost-file]'), c.root.locator('input[type=file]').first()]) {
+                    await input.setInputFiles(files.big);
+                    const notice = secureFrame(page).locator('[data-sealpost-notice][data-kind="too-large"]');
+                    await notice.waitFor({ state: 'visible' });
+                    assert.match(await notice.innerText(), /25 M/, 'the notice gives the limit');
+                    assert.deepEqual(await secureAttachments(page), [], 'not attached');
+                }
+                assert.deepEqual(await page.evaluate(() => window.uploadedFiles), [], 'the site never started an upload');
+                await assertHeld(page, c, 'oversized attachment');
+            }));
+    }
+
+    test('agent down (the manifest names a launcher that exits) → unavailable, nothing sent, both sites', () =>
+        withLogs(async () => {
+            await switchHost(agent.downLauncher(), 'agent down');
+            try {
+                for (const siteName of SITE_NAMES) {
+                    const page = await open(siteName);
+                    const c = await composeWith(page, siteName, { to: RECIPIENTS, subject: SUBJECT });
+                    await turnOn(c, {});
+                    await typeSecure(page, BEFORE + AFTER);
+                    await c.waitFor({ verdict: 'phi' });
+                    await c.clickSend();
+                    await gateOf(page, 'unavailable');
+                    assert.ok(fs.existsSync(path.join(agent.dir, 'agent-down.log')), 'Chromium tried the (down) agent');
+                    await assertHeld(page, c, `${siteName}, agent down`);
+                    server.reset();
+                }
+            } finally {
+                await switchHost(agent.launcher);
+            }
+        }));
+
+    test('a host message that is not the protocol (answer to encrypt) → encrypt-failed with retry and edit, nothing sent, both sites', () =>
+        withLogs(async () => {
+            await switchHost(agent.fakeLauncher('encrypt-malformed'), 'malformed encrypt reply');
+            try {
+                for (const siteName of SITE_NAMES) {
+                    const { page, c } = await secureWindow(siteName);
+                    await c.waitFor({ keys: 'all' });
+                    await c.clickSend();
+                    const g = await gateOf(page, 'encrypt-failed');
+                    const log = path.join(agent.dir, 'fake-agent-encrypt-malformed.jsonl');
+                    const asked = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+                    assert.ok(asked.some((m) => m && m.type === 'encrypt'), `the stand-in was asked to encrypt: ${JSON.stringify(asked.map((m) => m && m.type))}`);
+                    assert.equal(await g.locator('[data-action="retry"]').count(), 1, 'a retry button');
+                    assert.equal(await g.locator('[data-action="edit"]').count(), 1, 'an edit button');
+                    await assertHeld(page, c, `${siteName}, malformed host message`);
+                    await g.locator('[data-action="edit"]').click();
+                    await waitUntil(() => page.locator('[data-sealpost="gate"]:visible').count(), (n) => n === 0, { what: 'the dialog to close on Edit' });
+                    assert.equal(await secureText(page), BEFORE + AFTER, 'Edit returns to the secure editor with the text');
+                    server.reset();
+                }
+            } finally {
+                await switchHost(agent.launcher);
+            }
+        }));
+
+    test('the audit log has the sent-encrypted records, without message text or local parts, and its chain verifies', () => {
+        const records = agent.auditRecords();
+        const sent = records.filter((r) => r.action === 'sent-encrypted');
+        assert.ok(sent.length >= SITE_NAMES.length, `a sent-encrypted record per site's send: ${JSON.stringify(records.map((r) => r.action))}`);
+        const text = fs.readFileSync(agent.auditFile, 'utf8');
+        for (const secret of [...NEEDLES, SUBJECT, 'dr.ames', 'nurse.bell', 'lab-results']) assert.ok(!text.includes(secret), `the audit log does not contain ${JSON.stringify(secret)}`);
+        const v = agent.verifyAudit();
+        assert.equal(v.status, 0, `sealpost audit verify: ${v.output}`);
+        assert.match(v.output, /OK/);
+    });
+});
