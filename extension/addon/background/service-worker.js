@@ -16,7 +16,7 @@ import { agentRequest, agentStatus } from './agent.js';
 import './reader.js';
 import { contentGone, fromContent, onFramePort } from './editor-relay.js';
 import { loadPolicy, watchPolicy } from './policy.js';
-import { recordOverride } from './overrides.js';
+import { forwardPending, recordOverride } from './overrides.js';
 
 const ports = new Set();
 let policy = null; // {compiled, info}
@@ -133,7 +133,11 @@ chrome.runtime.onConnect.addListener((port) => {
         .catch((e) => console.error('Sealpost: the policy core did not start:', e && e.message));
     port.onMessage.addListener((msg) => {
         if (msg.type === 'agent') {
-            void agentStatus(Boolean(msg.force)).then((status) => post(port, { type: 'agent', status }));
+            void agentStatus(Boolean(msg.force)).then((status) => {
+                post(port, { type: 'agent', status });
+                // Overrides made while the agent was away go to its audit log now.
+                if (status === 'available') void forwardPending();
+            });
             return;
         }
         if (msg.type === 'ping') return; // keeps the worker alive while a compose window is open

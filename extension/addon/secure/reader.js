@@ -39,13 +39,6 @@
         return `${(n / (1024 * 1024)).toFixed(1)} MB`;
     }
 
-    function bytes(b64) {
-        const bin = atob(b64);
-        const out = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-        return out;
-    }
-
     function field(name, value) {
         $(`[data-field="${name}"]`).textContent = value;
     }
@@ -65,7 +58,7 @@
         for (const a of m.attachments || []) {
             const name = a.name || 'attachment';
             const link = document.createElement('a');
-            link.href = URL.createObjectURL(new Blob([bytes(a.data_base64 || '')], { type: 'application/octet-stream' }));
+            link.href = URL.createObjectURL(new Blob([Sealpost.base64.toBytes(a.data_base64 || '')], { type: 'application/octet-stream' }));
             link.download = name;
             link.textContent = name;
             link.setAttribute('data-sealpost-reader-attachment', '');

@@ -8,13 +8,13 @@
 // readable by the page. A message not for the user's key, and the agent
 // down, end in clear messages in the frame.
 
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer } from '../server.mjs';
-import { withBrowser, extensionId, removeStalePolicy, saveArtifact, TEST_EXT } from '../lib/browser.mjs';
+import { withBrowser, extensionId, saveArtifact, TEST_EXT } from '../lib/browser.mjs';
 import { SITE_NAMES, openSite, waitUntil } from '../lib/compose.mjs';
-import { createAgent, registerHost, unregisterHost, removeStaleHost, hostState, haveSealpost } from '../lib/agent-host.mjs';
+import { createAgent, registerHost } from '../lib/agent-host.mjs';
+import { agentSuite, agentSkip } from '../lib/agent-suite.mjs';
 
 const SUBJECT = 'Lab results for Maria Lopez, DOB 03/14/1962';
 const BODY = 'Maria Lopez (MRN 00448291): HbA1c 9.1%, up from 8.2%. Please call her about metformin.';
@@ -73,33 +73,19 @@ async function openReader(page) {
     return { frame, main };
 }
 
-let server;
-let agent;
-let extId;
-
-before(async () => {
-    removeStalePolicy();
-    removeStaleHost();
-    server = await startServer();
-});
-after(async () => {
-    unregisterHost();
-    await agent?.close();
-    await server?.close();
-});
-
-const skip = (!haveSealpost() && 'the sealpost binary is not built') || (hostState() === 'foreign' && 'a real agent is installed; not replacing its manifest');
+const env = agentSuite();
+const skip = agentSkip();
 
 describe('reading an encrypted message', { skip }, () => {
     test('decrypts into an extension frame the page cannot read; not-for-me and agent-down are explained', async () => {
-        extId = extensionId(TEST_EXT);
-        agent = await createAgent({ extId });
+        const extId = extensionId(TEST_EXT);
+        const agent = (env.agent = await createAgent({ extId }));
         const forMe = encrypt(agent, [agent.own]);
         const notForMe = encrypt(agent, ['nurse.bell@clinic.test']);
         await withBrowser({}, async (browser) => {
             for (const siteName of SITE_NAMES) {
                 registerHost(agent.launcher, extId, 'reader');
-                const { page } = await openSite(browser, server, siteName);
+                const { page } = await openSite(browser, env.server, siteName);
                 await showMessage(page, siteName, forMe);
                 const { frame, main } = await openReader(page);
                 assert.equal(await main.getAttribute('data-state'), 'open', `${siteName}: ${await frame.locator('[data-sealpost-reader-status]').textContent()}`);
@@ -147,7 +133,7 @@ describe('reading an encrypted message', { skip }, () => {
         // no port to the real agent from the cases above is still open.
         registerHost(agent.downLauncher(), extId, 'reader, agent down');
         await withBrowser({}, async (browser) => {
-            const { page } = await openSite(browser, server, 'gmail');
+            const { page } = await openSite(browser, env.server, 'gmail');
             await showMessage(page, 'gmail', forMe);
             const down = await openReader(page);
             assert.equal(await down.main.getAttribute('data-code'), 'unavailable');
