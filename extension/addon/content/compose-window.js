@@ -16,7 +16,7 @@
             this.site = site;
             this.body = body;
             this.root = root;
-            this.secure = Boolean(prefs.secureByDefault);
+            this.secure = false; // see the end: secure-by-default opens the secure editor at once
             this.report = null;
             this.map = null;
             this.highlights = new Sealpost.highlights.WindowHighlights(body);
@@ -44,6 +44,16 @@
                 if (this.secureEditor && !this.handingOver) this.secureEditor.focus();
             };
             body.addEventListener('focus', this.onBodyFocus);
+            // With the real subject in the frame, focus on the site's subject
+            // field goes to the frame's. Chosen over making it read-only: a
+            // read-only field still takes the caret and looks editable, and a
+            // site that re-renders its input (React) may drop the attribute;
+            // a focus listener works the same on both sites' plain <input>s.
+            this.onSubjectFocus = () => {
+                if (this.subjectInFrame()) this.secureEditor.focusSubject();
+            };
+            this.onSubjectInput = () => this.guardSiteSubject();
+            this.placeholder = 'Secure message'; // what the site's subject shows while the real one is in the frame
             // Every change to the body (typing, paste, the site's own edits)
             // mutates its DOM; the subject is an <input>, watched by events.
             this.observer.observe(body, { childList: true, characterData: true, subtree: true });
@@ -51,15 +61,25 @@
             this.attach();
             this.refreshIndicator();
             this.session.request();
+            // Secure-send on by default: the secure editor takes over before
+            // anything is typed, so the site's autosave never sees the text.
+            // Focus stays where the site put it (usually To).
+            if (prefs.secureByDefault) void this.setSecure(true, { focus: false });
         }
 
         /** (Re)places the indicator and warning; the site may have re-rendered its toolbar. */
         attach() {
             const subject = this.site.subject(this.root);
             if (subject !== this.subjectEl) {
-                if (this.subjectEl) this.subjectEl.removeEventListener('input', this.onInput);
+                if (this.subjectEl) this.unwatchSubject(this.subjectEl);
                 this.subjectEl = subject;
-                if (subject) subject.addEventListener('input', this.onInput);
+                if (subject) {
+                    subject.addEventListener('input', this.onInput);
+                    subject.addEventListener('input', this.onSubjectInput);
+                    subject.addEventListener('focus', this.onSubjectFocus);
+                    // A re-rendered subject field while the real subject is in the frame: placeholder only.
+                    this.guardSiteSubject();
+                }
                 this.session.request();
             }
             const send = this.site.sendButton(this.root);
@@ -74,13 +94,48 @@
             return this.body.isConnected;
         }
 
+        unwatchSubject(el) {
+            el.removeEventListener('input', this.onInput);
+            el.removeEventListener('input', this.onSubjectInput);
+            el.removeEventListener('focus', this.onSubjectFocus);
+        }
+
+        /** Whether the real subject is in the secure editor (the site's field shows the placeholder). */
+        subjectInFrame() {
+            return Boolean(this.secureEditor && this.secureEditor.hasSubject && !this.handingOver);
+        }
+
+        /** The real subject: the secure editor's while it holds it, else the site's field. */
+        realSubject() {
+            if (this.secureEditor && this.secureEditor.hasSubject) return this.secureEditor.subject;
+            return this.subjectEl ? this.subjectEl.value : '';
+        }
+
+        /**
+         * While the real subject is in the frame, the site's field holds only
+         * the placeholder: text that reaches it anyway (a keystroke that beat
+         * the focus move, the site restoring its field) joins the frame's
+         * subject and the field goes back to the placeholder.
+         */
+        guardSiteSubject() {
+            const el = this.subjectEl;
+            if (!el || !this.subjectInFrame()) return;
+            const v = el.value;
+            if (v === this.placeholder) return;
+            const ed = this.secureEditor;
+            const stray = v.startsWith(this.placeholder) ? v.slice(this.placeholder.length) : v;
+            if (stray.trim() && stray !== ed.subject) ed.setSubject(ed.subject + stray, true);
+            Sealpost.secureSend.setSubject(el, this.placeholder);
+        }
+
         sendButton() {
             return this.site.sendButton(this.root);
         }
 
         snapshot() {
-            if (!this.body.isConnected) return null;
-            const subject = this.subjectEl ? this.subjectEl.value : '';
+            // Being sent: nothing rescans the ciphertext (150 KB of base64) in the site's body.
+            if (!this.body.isConnected || this.handingOver) return null;
+            const subject = this.realSubject();
             if (this.secureEditor) return { subject, text: this.secureEditor.text, map: { segs: [] }, v: this.secureEditor.v };
             const { text, segs } = Sealpost.textMap.extract(this.body);
             return { subject, text, map: { segs } };
@@ -96,12 +151,26 @@
             } else {
                 this.highlights.update(result, this.map, this.structure);
             }
-            this.warning.update(
-                report.findings.filter((f) => f.part === 'subject'),
-                report.subject_verdict,
-            );
+            this.showSubjectState(report);
             this.refreshIndicator();
             this.indicator.scanned(result.scanMs);
+        }
+
+        /** The subject warning under the site's field, or (the real subject in the frame) the note there. */
+        showSubjectState(report) {
+            if (!report) return;
+            const subjectFindings = report.findings.filter((f) => f.part === 'subject');
+            if (this.secureEditor && this.secureEditor.hasSubject) {
+                // The subject travels encrypted: no warning under the site's
+                // field (it shows the placeholder), a calm note in the frame.
+                this.warning.update([], report.subject_verdict);
+                this.secureEditor.subjectNote(
+                    subjectFindings.length ? (report.subject_verdict === 'phi' ? 'phi' : 'possible') : null,
+                    `Protected: this subject travels encrypted. Inboxes show “${this.placeholder}”.`,
+                );
+            } else {
+                this.warning.update(subjectFindings, report.subject_verdict);
+            }
         }
 
         secureState() {
@@ -137,11 +206,11 @@
          * text moves into it (the site's body is emptied). Off: the text goes
          * back into the site's body (the user's choice).
          */
-        async setSecure(on) {
+        async setSecure(on, { focus = true } = {}) {
             if (on === this.secure) return;
             this.secure = on;
             if (on) {
-                this.openSecureEditor();
+                this.openSecureEditor({ focus });
                 this.recipientKeys.start();
                 client.probeAgent(true);
             } else {
@@ -155,7 +224,7 @@
             void this.setSecure(!this.secure);
         }
 
-        openSecureEditor() {
+        openSecureEditor({ focus = true } = {}) {
             if (this.secureEditor || !this.body.isConnected) return;
             const text = Sealpost.textMap.extract(this.body).text;
             this.secureEditor = new Sealpost.SecureEditor(this.body, this.root, {
@@ -166,25 +235,54 @@
             });
             this.secureEditor.setText(text);
             Sealpost.secureSend.clearSiteBody(this.body);
+            this.moveSubjectIn();
             this.highlights.clear();
             this.session.request();
-            this.secureEditor.focus();
+            if (focus) this.secureEditor.focus();
         }
 
-        /** Removes the secure editor; `restore`: its text goes back into the site's body first. */
+        /**
+         * The real subject moves into the frame and the site's field gets the
+         * placeholder (with the events the site listens to), so the site's
+         * autosave sees only the placeholder. A hidden or missing subject
+         * field (inline replies) stays as it is and the frame hides its own.
+         */
+        moveSubjectIn() {
+            const ed = this.secureEditor;
+            const el = this.subjectEl;
+            const visible = Boolean(el && (el.checkVisibility ? el.checkVisibility() : el.offsetParent));
+            ed.setSubject(visible ? el.value : '', visible);
+            if (!visible) return;
+            this.placeholder = Sealpost.secureSend.placeholderNow();
+            Sealpost.secureSend.setSubject(el, this.placeholder);
+            // Now, not at the next scan (the same subject and text may not be scanned again).
+            this.showSubjectState(this.report);
+            // The policy's placeholder, once the agent has said it.
+            void Sealpost.secureSend.placeholderSubject().then((p) => {
+                if (this.secureEditor !== ed || !this.subjectInFrame() || p === this.placeholder) return;
+                const shown = this.subjectEl && this.subjectEl.value === this.placeholder;
+                this.placeholder = p;
+                if (shown) Sealpost.secureSend.setSubject(this.subjectEl, p);
+                this.session.request();
+            });
+        }
+
+        /** Removes the secure editor; `restore`: its text (and the real subject) go back into the site first. */
         async closeSecureEditor(restore) {
             const ed = this.secureEditor;
             if (!ed) return null;
-            const text = restore ? await ed.take() : null;
+            const taken = restore ? await ed.take() : null;
             if (this.secureEditor !== ed) return null;
             this.secureEditor = null;
             ed.dispose();
             if (restore && this.body.isConnected) {
-                Sealpost.secureSend.writeSiteBody(this.body, text);
+                Sealpost.secureSend.writeSiteBody(this.body, taken.text);
                 this.structure += 1;
+                if (ed.hasSubject && this.subjectEl) Sealpost.secureSend.setSubject(this.subjectEl, taken.subject);
             }
+            this.showSubjectState(this.report);
             this.session.request();
-            return text;
+            return taken ? taken.text : null;
         }
 
         /** Text that reached the site's body while secure-send is on (say, typed after Tab) joins the secure editor. */
@@ -197,17 +295,45 @@
             ed.focus();
         }
 
-        /** After the agent encrypted: ciphertext and placeholder into the site, then the site's own send. */
+        /**
+         * After the agent encrypted: ciphertext and placeholder into the site,
+         * then the site's own send. False if the ciphertext could not be
+         * written: nothing was sent, the site's body is empty again and the
+         * text is still in the secure editor.
+         */
         handOver(armored, placeholder) {
             this.handingOver = true;
-            Sealpost.secureSend.writeSiteBody(this.body, armored);
-            Sealpost.secureSend.setSubject(this.subjectEl, placeholder);
-            this.replay();
-            // The plaintext is not needed any more (the frame drops it); the window closes as the site sends.
+            // The window is being sent: first stop everything that would react
+            // to the ciphertext (our observer, the key look-ups, the frame
+            // following the body's size), and read the Send control's place
+            // while the layout is clean, so nothing of ours forces a layout of
+            // the new body before the site's own send.
+            this.observer.disconnect();
             this.recipientKeys.stop();
             const ed = this.secureEditor;
+            if (ed) ed.stopFollowing();
+            const send = this.sendButton();
+            const sendRect = send ? send.getBoundingClientRect() : null;
+            try {
+                Sealpost.secureSend.writeSiteBody(this.body, armored);
+                Sealpost.secureSend.setSubject(this.subjectEl, placeholder);
+            } catch {
+                Sealpost.secureSend.clearSiteBody(this.body);
+                this.handingOver = false;
+                this.observer.observe(this.body, { childList: true, characterData: true, subtree: true });
+                if (this.secure) this.recipientKeys.start();
+                if (ed) {
+                    ed.follow();
+                    ed.send({ type: 'unlock' });
+                }
+                this.session.request();
+                return false;
+            }
+            if (send) Sealpost.sendGate.replay(send, sendRect);
+            // The plaintext is not needed any more (the frame drops it); the window closes as the site sends.
             this.secureEditor = null;
             if (ed) ed.dispose();
+            return true;
         }
 
         /** A secure send that could not go: the dialog of `kind`; the text stays in the secure editor. */
@@ -256,6 +382,7 @@
         decision(report) {
             return Sealpost.decide(report, {
                 secure: this.secure,
+                subjectProtected: Boolean(this.secureEditor && this.secureEditor.hasSubject),
                 agent: client.agent,
                 policy: client.policy ? client.policy.config : null,
             });
@@ -326,6 +453,7 @@
                             gate: d.kind,
                             categories: Object.fromEntries(counts(report.findings)),
                             justification,
+                            recipient_domains: Sealpost.secureSend.recipientDomains(this),
                         });
                         this.replay();
                     },
@@ -349,7 +477,7 @@
             this.recipientKeys.stop();
             if (this.secureEditor) this.secureEditor.dispose();
             this.secureEditor = null;
-            if (this.subjectEl) this.subjectEl.removeEventListener('input', this.onInput);
+            if (this.subjectEl) this.unwatchSubject(this.subjectEl);
             this.highlights.clear();
             this.indicator.remove();
             this.warning.remove();

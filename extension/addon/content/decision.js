@@ -22,7 +22,9 @@
      * encrypted, whatever the verdict: the user chose it, and the text is in
      * the secure editor, not in the site's body. If the agent cannot encrypt,
      * the policy's `encrypt_unavailable` decides, as for required encryption.
-     * `ctx`: {secure: bool, agent: 'available'|'unavailable'|'unknown', policy: config or null}.
+     * `ctx`: {secure: bool, agent: 'available'|'unavailable'|'unknown',
+     * policy: config or null, subjectProtected: bool (the real subject is in
+     * the secure editor, so it travels encrypted too)}.
      */
     function decide(report, ctx) {
         let action = report.action;
@@ -32,6 +34,16 @@
         const secureOn = ctx.secure || tagged;
         const agentOk = ctx.agent === 'available';
         const actions = (ctx.policy && ctx.policy.actions) || { encrypt_unavailable: 'block', subject_phi: 'block' };
+        // The subject rule (actions.subject_phi) exists because subjects go
+        // out in clear. With the real subject in the secure editor it is
+        // encrypted too, so the message verdict's own action applies -- but
+        // only when the message will go encrypted now: if the agent cannot
+        // encrypt, the subject rule stands (fail closed).
+        if (ctx.subjectProtected && ctx.secure && agentOk && Sealpost.encryptionReady && report.subject_verdict === 'phi' && RANK[actions[report.verdict]] !== undefined) {
+            let base = actions[report.verdict];
+            if (tagged && RANK[base] < RANK.encrypt) base = 'encrypt';
+            if (base !== 'block') return { kind: 'secure', action: base };
+        }
         if (secureOn && action !== 'block') {
             if (agentOk && Sealpost.encryptionReady) return { kind: 'secure', action };
             return actions.encrypt_unavailable === 'warn'

@@ -26,18 +26,6 @@
         return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_');
     }
 
-    function toBase64(blob) {
-        return new Promise((resolve, reject) => {
-            const r = new FileReader();
-            r.onload = () => {
-                const s = String(r.result);
-                resolve(s.slice(s.indexOf(',') + 1));
-            };
-            r.onerror = () => reject(r.error);
-            r.readAsDataURL(blob);
-        });
-    }
-
     class SecureEditor {
         /** `hooks`: {onText(), onSendShortcut()}. */
         constructor(body, root, hooks) {
@@ -47,6 +35,12 @@
             this.token = randomToken();
             this.text = ''; // the frame's text, as it last told us
             this.v = 0; // its version of that text
+            // The real subject, when the site has a subject field: it lives in
+            // the frame (the site's field shows the placeholder); our copy is
+            // for the scan and for putting it back.
+            this.hasSubject = false;
+            this.subject = '';
+            this.note = '';
             this.paired = false;
             this.queue = []; // messages for the frame until it is paired
             this.attachments = { count: 0, total: 0 };
@@ -126,6 +120,11 @@
                     this.v = m.v;
                     this.hooks.onText();
                     break;
+                case 'subject':
+                    if (typeof m.subject !== 'string' || !this.hasSubject) return;
+                    this.subject = m.subject;
+                    this.hooks.onText();
+                    break;
                 case 'attachments':
                     this.attachments = { count: m.count | 0, total: m.total | 0 };
                     break;
@@ -148,6 +147,26 @@
         setText(text) {
             this.text = text;
             this.send({ type: 'set-text', text });
+        }
+
+        /** Moves the real subject into the frame (`present`), or hides the frame's subject field (no subject field on the site). */
+        setSubject(subject, present) {
+            this.hasSubject = Boolean(present);
+            this.subject = present ? subject : '';
+            this.send({ type: 'set-subject', subject: this.subject, present: this.hasSubject });
+        }
+
+        /** The note under the frame's subject: `kind` (phi, possible) or null; sent only when it changes. */
+        subjectNote(kind, text) {
+            const key = kind ? `${kind}\n${text}` : '';
+            if (key === this.note) return;
+            this.note = key;
+            this.send({ type: 'subject-note', kind: kind || null, text: text || '' });
+        }
+
+        focusSubject() {
+            this.frame.focus();
+            this.send({ type: 'focus-subject' });
         }
 
         /** Findings of the scan of the frame's text version `v`, to highlight there. */
@@ -180,10 +199,13 @@
             });
         }
 
-        /** The frame's current text (our copy if it does not answer). */
+        /** The frame's current text and subject, {text, subject} (our copies if it does not answer). */
         async take() {
             const m = await this.ask({ type: 'take' }, TAKE_TIMEOUT_MS, null);
-            return m && typeof m.text === 'string' ? m.text : this.text;
+            return {
+                text: m && typeof m.text === 'string' ? m.text : this.text,
+                subject: m && typeof m.subject === 'string' ? m.subject : this.subject,
+            };
         }
 
         /**
@@ -229,7 +251,7 @@
                 let seq = 0;
                 try {
                     for (let off = 0; off < file.size || seq === 0; off += PART) {
-                        const data = await toBase64(file.slice(off, off + PART));
+                        const data = await Sealpost.base64.fromBlob(file.slice(off, off + PART));
                         const last = off + PART >= file.size;
                         this.send({ type: 'file', fid, name: file.name, mime: file.type, seq, last, data });
                         seq += 1;
@@ -240,9 +262,21 @@
             }
         }
 
-        dispose() {
+        /** Stops following the body editor (its size, window resizes): the window is being sent. */
+        stopFollowing() {
             this.resize.disconnect();
             window.removeEventListener('resize', this.onWindowResize);
+        }
+
+        /** Follows the body editor again (after stopFollowing). */
+        follow() {
+            for (const n of [this.body, this.body.parentElement, this.root]) if (n) this.resize.observe(n);
+            window.addEventListener('resize', this.onWindowResize, { passive: true });
+            this.place();
+        }
+
+        dispose() {
+            this.stopFollowing();
             for (const resolve of this.waiting.values()) resolve(null);
             this.waiting.clear();
             for (const f of this.pairedWaiters.splice(0)) f(false);

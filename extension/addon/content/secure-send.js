@@ -26,15 +26,21 @@
         return res;
     }
 
-    /** Replaces the site's body with `text`, one <div> per line (no HTML parsing), and tells the site. */
+    /**
+     * Replaces the site's body with `text`, one <div> per line (no HTML
+     * parsing), built in a fragment and inserted at once, and tells the site.
+     * (Not replaceChildren(...lines): spreading the lines as arguments
+     * overflows the stack beyond ~100,000 lines, an armored message with
+     * several MB of attachments.)
+     */
     function writeSiteBody(body, text) {
-        const lines = text.split(/\r?\n/).map((line) => {
+        const lines = document.createDocumentFragment();
+        for (const line of text.split(/\r?\n/)) {
             const d = document.createElement('div');
-            if (line) d.textContent = line;
-            else d.append(document.createElement('br'));
-            return d;
-        });
-        body.replaceChildren(...lines);
+            d.appendChild(line ? document.createTextNode(line) : document.createElement('br'));
+            lines.appendChild(d);
+        }
+        body.replaceChildren(lines);
         body.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertReplacementText' }));
     }
 
@@ -98,7 +104,8 @@
         if (!win.alive()) return;
         if (keys === 'missing') return fail('missing-keys', { missing: win.recipientKeys.missing() });
 
-        const headers = { from: own.address, to: r.to, cc: r.cc, bcc: r.bcc, subject: win.subjectEl ? win.subjectEl.value : '' };
+        // The real subject: the secure editor's while it holds it (the site's field shows the placeholder).
+        const headers = { from: own.address, to: r.to, cc: r.cc, bcc: r.bcc, subject: win.realSubject() };
         let res;
         if (win.secureEditor) {
             const ed = win.secureEditor;
@@ -124,7 +131,9 @@
         }
 
         // Hand over: ciphertext into the site, placeholder subject, send.
-        win.handOver(res.armored, res.placeholder_subject || 'Secure message');
+        if (!win.handOver(res.armored, res.placeholder_subject || 'Secure message')) {
+            return fail('encrypt-failed', { message: 'The encrypted message could not be put into the message window. Nothing was sent.' });
+        }
         const domains = all.map(domainOf).filter(Boolean);
         void client.agentCall('audit', {
             event: 'sent_encrypted',
@@ -136,17 +145,42 @@
         });
     }
 
-    /** Records a send without the encryption the user or policy asked for (metadata only). */
-    function recordPlain(win, report, d, gate) {
-        const categories = categoryCounts(report.findings);
-        client.recordOverride({ site: win.site.name, verdict: report.verdict, subject_verdict: report.subject_verdict, action: d.action, gate, categories, justification: null });
+    /** The domains of this window's To, Cc and Bcc (for audit records: never local parts). */
+    function recipientDomains(win) {
         const r = win.recipientKeys.read();
-        const domains = [...r.to, ...r.cc, ...r.bcc].map(domainOf).filter(Boolean);
-        // The agent accepts an override only where its policy allows one; the local record stays either way.
-        if (domains.length && client.agent === 'available') {
-            void client.agentCall('audit', { event: 'override', verdict: report.verdict, action: d.action, categories, recipient_domains: domains });
-        }
+        return [...r.to, ...r.cc, ...r.bcc].map(domainOf).filter(Boolean);
     }
 
-    Sealpost.secureSend = { run, writeSiteBody, clearSiteBody, setSubject, recordPlain };
+    /**
+     * Records a send without the encryption the user or policy asked for
+     * (metadata only). The worker keeps it locally and forwards it to the
+     * agent's audit log (background/overrides.js), also when the agent is
+     * down right now.
+     */
+    function recordPlain(win, report, d, gate) {
+        client.recordOverride({
+            site: win.site.name,
+            verdict: report.verdict,
+            subject_verdict: report.subject_verdict,
+            action: d.action,
+            gate,
+            categories: categoryCounts(report.findings),
+            justification: null,
+            recipient_domains: recipientDomains(win),
+        });
+    }
+
+    /** The policy's placeholder subject as last heard from the agent (the default until then). */
+    function placeholderNow() {
+        const p = status && status.reply.placeholder_subject;
+        return typeof p === 'string' && p.trim() ? p : 'Secure message';
+    }
+
+    /** The placeholder subject after asking the agent's status (cached a minute). */
+    async function placeholderSubject() {
+        await agentInfo().catch(() => null);
+        return placeholderNow();
+    }
+
+    Sealpost.secureSend = { run, writeSiteBody, clearSiteBody, setSubject, recordPlain, recipientDomains, placeholderNow, placeholderSubject };
 })();

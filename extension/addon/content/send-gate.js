@@ -145,9 +145,14 @@
         }
     }
 
-    /** Replays a send gesture on the site's Send control (Gmail: mousedown+mouseup; Outlook: click). */
-    function replay(btn) {
-        const r = btn.getBoundingClientRect();
+    /**
+     * Replays a send gesture on the site's Send control (Gmail: mousedown+mouseup;
+     * Outlook: click). `rect`: the control's bounding box when the caller read
+     * it earlier (secure-send reads it before writing the ciphertext, so no
+     * layout of the new body is forced here).
+     */
+    function replay(btn, rect = null) {
+        const r = rect || btn.getBoundingClientRect();
         const init = {
             bubbles: true,
             cancelable: true,

@@ -18,6 +18,12 @@
     const attachBtn = document.querySelector('[data-sealpost-attach]');
     const fileInput = document.querySelector('[data-sealpost-file]');
     const list = document.querySelector('.list');
+    // The real subject, while secure-send is on in a window whose site has a
+    // subject field (the site's field shows only the placeholder); hidden
+    // where the site has none (inline replies).
+    const subjectRow = document.querySelector('[data-sealpost-subject-row]');
+    const subjectInput = document.querySelector('[data-sealpost-subject]');
+    const subjectNote = document.querySelector('[data-sealpost-subject-note]');
     const highlights = new Sealpost.highlights.WindowHighlights(editor);
 
     let port = null;
@@ -67,19 +73,29 @@
                 paired = true;
                 retry = 0;
                 sendText(true);
+                sendSubject();
                 sendAttachments();
                 break;
             case 'set-text':
                 setText(m.text || '');
                 break;
+            case 'set-subject':
+                setSubject(m);
+                break;
+            case 'subject-note':
+                showSubjectNote(m);
+                break;
+            case 'focus-subject':
+                if (!subjectRow.hidden) subjectInput.focus();
+                else editor.focus();
+                break;
             case 'findings':
                 showFindings(m);
                 break;
             case 'take':
-                toContent({ type: 'taken', rid: m.rid, text: currentText(), attachments: attachments.length });
+                toContent({ type: 'taken', rid: m.rid, text: currentText(), subject: subjectRow.hidden ? null : subjectInput.value, attachments: attachments.length });
                 break;
             case 'encrypt':
-                lock(true);
                 void encrypt(m);
                 break;
             case 'unlock':
@@ -97,6 +113,7 @@
             case 'closed':
                 // The compose window let go of us: drop everything we hold.
                 editor.replaceChildren();
+                subjectInput.value = '';
                 attachments.length = 0;
                 renderList();
                 break;
@@ -132,6 +149,41 @@
         if (records.some((r) => r.type === 'childList')) structure += 1;
         sendText();
     }).observe(editor, { childList: true, characterData: true, subtree: true });
+
+    // ---- subject ---------------------------------------------------------
+
+    /** Tells the content script our subject (its scan session scans it as the subject). */
+    function sendSubject() {
+        if (!subjectRow.hidden) toContent({ type: 'subject', subject: subjectInput.value });
+    }
+
+    /** `present`: the site has a subject field, so the real subject lives here. */
+    function setSubject(m) {
+        subjectRow.hidden = !m.present;
+        if (m.present) subjectInput.value = typeof m.subject === 'string' ? m.subject : '';
+        sendSubject();
+    }
+
+    /** A calm note under the subject when it has findings: it is protected, it travels encrypted. */
+    function showSubjectNote(m) {
+        if (!m.kind) {
+            subjectNote.hidden = true;
+            subjectNote.removeAttribute('data-kind');
+            subjectNote.textContent = '';
+            return;
+        }
+        subjectNote.setAttribute('data-kind', m.kind);
+        subjectNote.textContent = m.text || '';
+        subjectNote.hidden = false;
+    }
+
+    subjectInput.addEventListener('input', sendSubject);
+    subjectInput.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' || e.altKey || e.shiftKey) return;
+        e.preventDefault();
+        if (e.ctrlKey || e.metaKey) toContent({ type: 'send-shortcut' });
+        else editor.focus(); // as in the sites: Enter in the subject goes to the body
+    });
 
     /** Body findings of the scan of our text version `v`: highlight them if that is still our text. */
     function showFindings(m) {
@@ -267,30 +319,11 @@
             incoming.delete(m.fid);
             return;
         }
-        f.parts.push(fromBase64(m.data || ''));
+        f.parts.push(Sealpost.base64.toBytes(m.data || ''));
         if (m.last) {
             incoming.delete(m.fid);
             addFiles([new File(f.parts, f.name, { type: f.mime })]);
         }
-    }
-
-    function fromBase64(s) {
-        const bin = atob(s);
-        const out = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-        return out;
-    }
-
-    function toBase64(file) {
-        return new Promise((resolve, reject) => {
-            const r = new FileReader();
-            r.onload = () => {
-                const s = String(r.result);
-                resolve(s.slice(s.indexOf(',') + 1));
-            };
-            r.onerror = () => reject(r.error);
-            r.readAsDataURL(file);
-        });
     }
 
     // ---- encrypt ---------------------------------------------------------
@@ -299,19 +332,22 @@
     function lock(on) {
         editor.setAttribute('contenteditable', on ? 'false' : 'plaintext-only');
         editor.setAttribute('aria-busy', String(on));
+        subjectInput.readOnly = on;
         attachBtn.disabled = on;
         for (const b of list.querySelectorAll('button')) b.disabled = on;
     }
 
     /** The content script asks for the encrypted message: we add the text and attachments. */
     async function encrypt(m) {
+        // Reading the attachments takes a while: no edits meanwhile.
+        if (attachments.length) lock(true);
         let files;
         try {
             files = await Promise.all(
                 attachments.map(async (a) => ({
                     name: a.file.name,
                     ...(a.file.type ? { type: a.file.type } : {}),
-                    data_base64: await toBase64(a.file),
+                    data_base64: await Sealpost.base64.fromBlob(a.file),
                 })),
             );
         } catch {
@@ -323,7 +359,8 @@
             to: m.to || [],
             cc: m.cc || [],
             bcc: m.bcc || [],
-            subject: m.subject || '',
+            // Ours when the site has a subject field (its field holds only the placeholder).
+            subject: subjectRow.hidden ? m.subject || '' : subjectInput.value,
             text: currentText(),
             attachments: files,
         };
@@ -333,6 +370,11 @@
         } catch {
             toContent({ type: 'encrypted', rid: m.rid, ok: false, error: { code: 'unavailable', message: 'Sealpost restarted while sending. Try again.' } });
         }
+        // No edits until the content script unlocks (what is sent is what is
+        // shown). Locked once the request is on its way, in the task that read
+        // the text, so no edit comes between: making a long text read-only
+        // takes ~12 ms (100 KB), which now overlaps the encryption.
+        lock(true);
     }
 
     // Clicking anywhere below the text puts the caret in it.

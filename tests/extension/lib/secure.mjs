@@ -38,6 +38,27 @@ export async function turnOn(c, expected = { secure: 'on' }) {
     await secureEditor(c.page).waitFor({ state: 'visible', timeout: WAIT_MS });
 }
 
+/** The secure editor's subject field (input[data-sealpost-subject]; hidden where the site has none). */
+export function secureSubject(page) {
+    return secureFrame(page).locator('input[data-sealpost-subject]');
+}
+
+/** Waits until the secure editor's subject field is visible and holds exactly `text`. */
+export async function waitSecureSubject(page, text, what = "the secure editor's subject") {
+    return waitUntil(
+        () => secureSubject(page).evaluate((el) => (el.checkVisibility() ? el.value : '(hidden)')).catch((e) => `(${e.message.split('\n')[0]})`),
+        (v) => v === text,
+        { what },
+    );
+}
+
+/** Turns secure-send off with the indicator's switch; waits for the editor frame to go. */
+export async function turnOff(c) {
+    await c.toggle.click();
+    await c.waitFor({ 'aria-checked': 'false', secure: 'off' });
+    await waitUntil(() => c.page.locator(SECURE_FRAME).count(), (n) => n === 0, { what: 'the secure editor to close' });
+}
+
 /** The secure editor's text (innerText of [data-sealpost-editor]). */
 export async function secureText(page) {
     return (await secureEditor(page).evaluate((el) => el.innerText)).replace(/\n$/, '');
