@@ -32,9 +32,32 @@ export function h(tag, attrs = {}, ...children) {
 window.sentMessages = [];
 window.autosavedDrafts = [];
 
-/** Text of a contenteditable editor as the site would send it. */
+const BLOCKS = new Set(['DIV', 'P', 'LI', 'BLOCKQUOTE', 'PRE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TR']);
+
+/**
+ * Text of a contenteditable editor as the site would send it. Gmail and
+ * Outlook on the web send the editor's DOM serialised (its HTML), which
+ * needs no layout; `innerText` would force a layout of the whole body right
+ * at the send (about 100 ms for the ~2,400 lines of a 100 KB armored
+ * message on the build machine) that the real sites do not pay there. So
+ * the text is taken from the DOM the way innerText reads these editors'
+ * content: a line break at <br> and around blocks (<div> per line).
+ */
 export function editorText(editor) {
-    return editor.innerText.replace(/\u00a0/g, ' ').replace(/\n$/, '');
+    let out = '';
+    const walk = (node) => {
+        for (const c of node.childNodes) {
+            if (c.nodeType === Node.TEXT_NODE) out += c.data;
+            else if (c.nodeName === 'BR') out += '\n';
+            else if (BLOCKS.has(c.nodeName)) {
+                if (out && !out.endsWith('\n')) out += '\n';
+                walk(c);
+                if (out && !out.endsWith('\n')) out += '\n';
+            } else if (c.nodeType === Node.ELEMENT_NODE) walk(c);
+        }
+    };
+    walk(editor);
+    return out.replace(/\u00a0/g, ' ').replace(/\n$/, '');
 }
 
 /** Records a send: main-world list plus POST /api/send. Returns the POST's promise. */
