@@ -44,20 +44,28 @@ const BLOCKS = new Set(['DIV', 'P', 'LI', 'BLOCKQUOTE', 'PRE', 'H1', 'H2', 'H3',
  * content: a line break at <br> and around blocks (<div> per line).
  */
 export function editorText(editor) {
-    let out = '';
+    // Parts in an array, and the last character kept aside: `endsWith` on a
+    // string built by += flattens it every time (quadratic in the body).
+    const parts = [];
+    let atLineStart = true;
+    const add = (t) => {
+        if (!t) return;
+        parts.push(t);
+        atLineStart = t.endsWith('\n');
+    };
     const walk = (node) => {
         for (const c of node.childNodes) {
-            if (c.nodeType === Node.TEXT_NODE) out += c.data;
-            else if (c.nodeName === 'BR') out += '\n';
+            if (c.nodeType === Node.TEXT_NODE) add(c.data);
+            else if (c.nodeName === 'BR') add('\n');
             else if (BLOCKS.has(c.nodeName)) {
-                if (out && !out.endsWith('\n')) out += '\n';
+                if (parts.length && !atLineStart) add('\n');
                 walk(c);
-                if (out && !out.endsWith('\n')) out += '\n';
+                if (parts.length && !atLineStart) add('\n');
             } else if (c.nodeType === Node.ELEMENT_NODE) walk(c);
         }
     };
     walk(editor);
-    return out.replace(/\u00a0/g, ' ').replace(/\n$/, '');
+    return parts.join('').replace(/\u00a0/g, ' ').replace(/\n$/, '');
 }
 
 /** Records a send: main-world list plus POST /api/send. Returns the POST's promise. */
