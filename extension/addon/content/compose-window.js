@@ -451,7 +451,7 @@
                             subject_verdict: report.subject_verdict,
                             action: d.action,
                             gate: d.kind,
-                            categories: Object.fromEntries(counts(report.findings)),
+                            categories: Sealpost.dom.categoryCounts(report.findings),
                             justification,
                             recipient_domains: Sealpost.secureSend.recipientDomains(this),
                         });
@@ -483,12 +483,6 @@
             this.warning.remove();
             this.session.close();
         }
-    }
-
-    function counts(findings) {
-        const m = new Map();
-        for (const f of findings) m.set(f.category, (m.get(f.category) || 0) + 1);
-        return m;
     }
 
     Sealpost.ComposeWindow = ComposeWindow;

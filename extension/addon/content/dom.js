@@ -83,6 +83,13 @@
     }
 
     /** Category counts of findings, most frequent first: [[label, n], ...]. */
+    /** {category: count} of findings, for audit and override records (names only, no text). */
+    function categoryCounts(findings) {
+        const m = {};
+        for (const f of findings) if (f.category) m[f.category] = (m[f.category] || 0) + 1;
+        return m;
+    }
+
     function categorySummary(findings) {
         const m = new Map();
         for (const f of findings) m.set(f.label, (m.get(f.label) || 0) + 1);
@@ -105,5 +112,5 @@
     /** The e-mail addresses in a piece of text ("Ann <a@x.test>, b@y.test" → [a@x.test, b@y.test]). */
     Sealpost.addresses = (text) => (String(text || '').match(/[^\s<>,;:"'()[\]]+@[^\s<>,;:"'()[\]]+\.[^\s<>,;:"'()[\]]+/g) || []);
 
-    Sealpost.dom = { el, svg, shadowHost, shieldIcon, lockIcon, warnIcon, plural, categorySummary, describeKinds, capitalise };
+    Sealpost.dom = { el, svg, shadowHost, shieldIcon, lockIcon, warnIcon, plural, categoryCounts, categorySummary, describeKinds, capitalise };
 })();

@@ -64,12 +64,6 @@
         return i < 0 ? null : address.slice(i + 1).toLowerCase();
     }
 
-    function categoryCounts(findings) {
-        const m = {};
-        for (const f of findings) if (f.category) m[f.category] = (m[f.category] || 0) + 1;
-        return m;
-    }
-
     /** An agent error in words for the encrypt-failed dialog. */
     function inWords(error) {
         const code = error && error.code;
@@ -139,7 +133,7 @@
             event: 'sent_encrypted',
             verdict: report.verdict,
             action: d.action,
-            categories: categoryCounts(report.findings),
+            categories: Sealpost.dom.categoryCounts(report.findings),
             recipient_domains: domains,
             sender_domain: domainOf(own.address),
         });
@@ -164,7 +158,7 @@
             subject_verdict: report.subject_verdict,
             action: d.action,
             gate,
-            categories: categoryCounts(report.findings),
+            categories: Sealpost.dom.categoryCounts(report.findings),
             justification: null,
             recipient_domains: recipientDomains(win),
         });
