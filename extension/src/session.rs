@@ -242,11 +242,11 @@ struct Delta<'a> {
     toggle: Option<Toggle>,
     policy_error: Option<&'a str>,
     count: usize,
-    subject_findings: Vec<Explained<'a>>,
+    subject_findings: Vec<Explained>,
     full: bool,
     head: usize,
     tail: usize,
-    body: Vec<Explained<'a>>,
+    body: Vec<Explained>,
 }
 
 /// How many findings at the start of `old` are unchanged in `new`, and how
