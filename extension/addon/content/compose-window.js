@@ -356,12 +356,28 @@
                     this.refreshIndicator();
                     void this.attemptSend();
                 },
-                onSendPlain: kind === 'missing-keys' && actions.encrypt_unavailable === 'warn' ? () => void this.sendPlain(report, d, 'missing-keys') : null,
+                onSendPlain: kind === 'missing-keys' && this.mayGoPlain(report, actions) ? () => void this.sendPlain(report, d, 'missing-keys') : null,
+                subjectBlock: report.subject_verdict === 'phi' && actions.subject_phi === 'block',
             });
+        }
+
+        /**
+         * Whether the user may choose to send this message unencrypted when
+         * it cannot be encrypted for every recipient: the policy must allow
+         * that (`encrypt_unavailable: warn`), and the message must not be one
+         * the policy blocks in clear. A PHI subject under `subject_phi: block`
+         * may go encrypted (it travels inside), never out in clear.
+         */
+        mayGoPlain(report, actions) {
+            return actions.encrypt_unavailable === 'warn' && report.action !== 'block';
         }
 
         /** Sends without encryption after the user chose it: the text goes back into the site's body first. */
         async sendPlain(report, d, gate) {
+            const actions = (client.policy && client.policy.config && client.policy.config.actions) || { encrypt_unavailable: 'block' };
+            // Checked again here, before the text leaves the secure editor: the
+            // dialogs offer this only when it is allowed (fail closed).
+            if (!this.mayGoPlain(report, actions)) return;
             this.recipientKeys.stop();
             this.secure = false;
             await this.closeSecureEditor(true);

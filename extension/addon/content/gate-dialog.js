@@ -154,7 +154,9 @@
                 ? el('p', {
                       text: opts.onSendPlain
                           ? 'Your organisation allows sending it without encryption. Remove these recipients, or send it unencrypted: the text then goes back into the mail site and is sent as it is.'
-                          : "Your organisation's policy does not allow sending it unencrypted. Remove these recipients, or ask IT to add their keys, then try again.",
+                          : opts.subjectBlock
+                            ? "Sent without encryption, the subject line would show patient information, which your organisation's policy does not allow. Remove these recipients, or ask IT to add their keys, then try again."
+                            : "Your organisation's policy does not allow sending it unencrypted. Remove these recipients, or ask IT to add their keys, then try again.",
                   })
                 : null,
             kind === 'encrypt-failed' ? el('div', { class: 'agent-says', 'data-field': 'agent-message', text: opts.message || 'No reason was given.' }) : null,
