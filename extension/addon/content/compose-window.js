@@ -220,7 +220,23 @@
             this.refreshIndicator();
         }
 
+        /**
+         * The indicator's switch. Off with attachments in the secure editor
+         * asks first: they live only in the secure message and cannot move
+         * back into the site's upload, so switching off would drop them.
+         */
         toggleSecure() {
+            const n = this.secure && this.secureEditor ? this.secureEditor.attachments.count : 0;
+            if (n > 0) {
+                Sealpost.gateDialog.open({
+                    kind: 'secure-off',
+                    report: { findings: [], subject_verdict: 'clean', attachments: n },
+                    policy: null,
+                    onSecureOff: () => void this.setSecure(false),
+                    onEdit: () => this.focusBody(),
+                });
+                return;
+            }
             void this.setSecure(!this.secure);
         }
 

@@ -45,6 +45,14 @@
                     title: 'The message could not be encrypted',
                     body: 'Nothing was sent: the message stays in the secure editor, on this computer.',
                 };
+            case 'secure-off': {
+                const n = report.attachments | 0;
+                const them = n === 1 ? 'the attachment' : `the ${n} attachments`;
+                return {
+                    title: 'Turn off secure-send?',
+                    body: `The text goes back into the mail site, but ${them} added to the secure message cannot go with it: turning secure-send off removes ${n === 1 ? 'it' : 'them'}. You can attach ${n === 1 ? 'it' : 'them'} again in the mail site.`,
+                };
+            }
             case 'unchecked':
                 return {
                     title: 'Sealpost could not check this message',
@@ -68,14 +76,16 @@
      * 'missing-keys'|'encrypt-failed', report, policy (config), subjectBlock,
      * agentUp, onSecure, onEdit, onRetry, onSendAnyway(justification),
      * missing (addresses without keys), message (the agent's words),
-     * onSendPlain (missing-keys when the policy says warn)}.
+     * onSendPlain (missing-keys when the policy says warn), onSecureOff
+     * ('secure-off': switching secure-send off would remove the attachments
+     * in the secure editor; `report.attachments` is their count)}.
      */
     function open(opts) {
         close();
         const { kind, report, policy } = opts;
         const t = texts(kind, report, opts.subjectBlock, opts.agentUp);
         const ov = policy ? policy.override : { allowed: false };
-        const secureKind = kind === 'missing-keys' || kind === 'encrypt-failed';
+        const secureKind = kind === 'missing-keys' || kind === 'encrypt-failed' || kind === 'secure-off';
         const canOverride = Boolean(ov && ov.allowed) && kind !== 'unchecked' && !secureKind;
         const needReason = canOverride && ov.require_justification;
 
@@ -100,6 +110,9 @@
                 primary.push(el('button', { type: 'button', class: 'btn', 'data-action': 'retry', onclick: finish(opts.onRetry) }, 'Check again'));
             }
             primary.push(el('button', { type: 'button', class: 'btn primary', 'data-action': 'edit', onclick: finish(opts.onEdit) }, 'Edit message'));
+        } else if (kind === 'secure-off') {
+            primary.push(el('button', { type: 'button', class: 'btn danger', 'data-action': 'secure-off', onclick: finish(opts.onSecureOff) }, 'Turn off and remove them'));
+            primary.push(el('button', { type: 'button', class: 'btn primary', 'data-action': 'edit', onclick: finish(opts.onEdit) }, 'Keep secure-send on'));
         } else if (kind === 'unavailable' || kind === 'unchecked' || kind === 'encrypt-failed') {
             primary.push(el('button', { type: 'button', class: 'btn', 'data-action': 'retry', onclick: finish(opts.onRetry) }, 'Try again'));
             primary.push(el('button', { type: 'button', class: 'btn primary', 'data-action': 'edit', onclick: finish(opts.onEdit) }, 'Edit message'));
@@ -160,7 +173,7 @@
                   })
                 : null,
             kind === 'encrypt-failed' ? el('div', { class: 'agent-says', 'data-field': 'agent-message', text: opts.message || 'No reason was given.' }) : null,
-            kind === 'missing-keys' || kind === 'encrypt-failed' ? null : kindList(report),
+            secureKind ? null : kindList(report),
             panel,
             el('div', { class: 'actions' }, ...left, el('span', { class: 'spacer' }), ...primary),
         );

@@ -18,6 +18,9 @@
 //   frame, the send is not blocked for the subject (it travels encrypted)
 //   and the decrypted inner Subject is the real one; turning secure-send off
 //   puts the (edited) subject back into the site's field;
+// - switching off with an attachment in the secure editor asks first
+//   (it cannot move into the site's upload); keeping secure-send on keeps
+//   text and file, turning it off removes the file and returns the text;
 // - a recipient without a key → data-keys="missing", a `missing-keys`
 //   dialog, nothing sent;
 // - an attachment over 25 MiB → a `too-large` notice, nothing uploaded;
@@ -273,6 +276,28 @@ describe('secure-send with the real agent', { skip }, () => {
                 const last = rec[rec.length - 1];
                 assert.equal(last.verdict, 'phi');
                 assert.deepEqual([...last.recipient_domains].sort(), ['clinic.test']);
+            }));
+
+        test(`${siteName}: switching off with an attachment in the secure editor asks first; "keep" keeps text and file, "turn off" removes the file and returns the text`, () =>
+            withLogs(async () => {
+                const { page, c } = await secureWindow(siteName);
+                await secureFrame(page).locator('input[type=file][data-sealpost-file]').setInputFiles(files.lab);
+                await waitSecureAttachments(page, [path.basename(files.lab)]);
+                await c.toggle.click();
+                const g = await gateOf(page, 'secure-off');
+                assert.match(await textOf(g), /the attachment added to the secure message/, 'the dialog says what switching off removes');
+                await g.locator('[data-action="edit"]').click();
+                await c.waitFor({ 'aria-checked': 'true', secure: 'on' });
+                assert.deepEqual((await secureAttachments(page)).map((a) => a.name), [path.basename(files.lab)], 'kept: the attachment');
+                assert.equal(await secureText(page), BEFORE + AFTER, 'kept: the text');
+                assert.equal((await c.bodyText()).trim(), '', "kept: the site's body stays empty");
+
+                await c.toggle.click();
+                await (await gateOf(page, 'secure-off')).locator('[data-action="secure-off"]').click();
+                await c.waitFor({ 'aria-checked': 'false', secure: 'off' });
+                await waitUntil(() => page.locator(SECURE_FRAME).count(), (n) => n === 0, { what: 'the secure editor to close' });
+                await waitUntil(() => c.bodyText(), (t) => t.trim() === BEFORE + AFTER, { what: "the text back in the site's body" });
+                await assertNothingSent(page, server, 'switched off');
             }));
 
         test(`${siteName}: switching secure-send off puts the real (edited) subject and the text back into the site`, () =>
