@@ -11,6 +11,7 @@
 // its text again, so nothing is lost.
 
 import { agentRequest } from './agent.js';
+import { keep } from './recoverable.js';
 
 const EDITOR_URL = chrome.runtime.getURL('secure/editor.html');
 // Encrypting 25 MiB of attachments takes a while; text alone is fast.
@@ -49,7 +50,11 @@ function announce(p) {
     }
 }
 
-/** The content-script side: messages of type `editor-open`, `editor-close`, `editor`. Returns true if handled. */
+/**
+ * The content-script side: messages of type `editor-open`, `editor-close`
+ * (with `keep: {site, text, subject}` when the window went away unsent),
+ * `editor`. Returns true if handled.
+ */
 export function fromContent(port, msg) {
     if (msg.type !== 'editor-open' && msg.type !== 'editor-close' && msg.type !== 'editor') return false;
     if (!validToken(msg.token)) return true;
@@ -62,6 +67,10 @@ export function fromContent(port, msg) {
         p.content = port;
         announce(p);
     } else if (msg.type === 'editor-close') {
+        // The compose window went away unsent: keep its text to restore.
+        if (msg.keep && typeof msg.keep === 'object') {
+            keep(msg.keep.site, msg.keep.text, msg.keep.subject).catch((e) => console.error('Sealpost: unsent secure message not kept:', e && e.message));
+        }
         const p = pairs.get(msg.token);
         if (p && p.content === port) {
             post(p.frame, { type: 'closed' });

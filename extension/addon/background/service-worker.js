@@ -17,6 +17,7 @@ import './reader.js';
 import { contentGone, fromContent, onFramePort } from './editor-relay.js';
 import { loadPolicy, watchPolicy } from './policy.js';
 import { forwardPending, recordOverride } from './overrides.js';
+import * as recoverable from './recoverable.js';
 
 const ports = new Set();
 let policy = null; // {compiled, info}
@@ -146,6 +147,14 @@ chrome.runtime.onConnect.addListener((port) => {
             return;
         }
         if (fromContent(port, msg)) return;
+        if (msg.type === 'recoverable' || msg.type === 'recover') {
+            // Unsent secure messages (recoverable.js): how many, or one to restore.
+            const work = msg.type === 'recoverable' ? recoverable.list(String(msg.site || '')).then((list) => ({ list })) : recoverable.take(String(msg.id || '')).then((draft) => ({ draft }));
+            void work
+                .catch(() => ({}))
+                .then((r) => post(port, { type: 'reply', rid: msg.rid, ...r }));
+            return;
+        }
         if (msg.type === 'override') {
             recordOverride(msg.record).catch((e) => console.error('Sealpost: override not recorded:', e && e.message));
             return;

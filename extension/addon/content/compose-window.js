@@ -65,6 +65,42 @@
             // anything is typed, so the site's autosave never sees the text.
             // Focus stays where the site put it (usually To).
             if (prefs.secureByDefault) void this.setSecure(true, { focus: false });
+            void this.offerRestore();
+        }
+
+        /**
+         * A secure message whose window went away unsent (the site's draft
+         * does not hold it) can be restored into this new, still empty
+         * window: the indicator offers the newest one.
+         */
+        async offerRestore() {
+            const r = await client.ask('recoverable', { site: this.site.name });
+            const list = (r && Array.isArray(r.list) && r.list) || [];
+            if (!list.length || !this.alive() || !this.isEmpty()) return;
+            const newest = list[list.length - 1];
+            this.indicator.showRestore(newest, () => void this.restore(newest.id));
+        }
+
+        /** Nothing typed in this window yet (body, subject, secure editor). */
+        isEmpty() {
+            const ed = this.secureEditor;
+            const subject = this.subjectEl ? this.subjectEl.value.trim() : '';
+            return !Sealpost.textMap.extract(this.body).text.trim() && (!subject || subject === this.placeholder) && !(ed && (ed.text.trim() || ed.subject.trim()));
+        }
+
+        /** Restores an unsent secure message: secure-send on, its text and subject in the secure editor. */
+        async restore(id) {
+            this.indicator.showRestore(null);
+            const r = await client.ask('recover', { id });
+            const draft = r && r.draft;
+            if (!draft || !this.alive()) return;
+            if (!this.secure) await this.setSecure(true);
+            const ed = this.secureEditor;
+            if (!ed) return;
+            ed.setText(ed.text.trim() ? `${ed.text}\n${draft.text}` : draft.text);
+            if (draft.subject && ed.hasSubject) ed.setSubject(draft.subject, true);
+            this.session.request();
+            ed.focus();
         }
 
         /** (Re)places the indicator and warning; the site may have re-rendered its toolbar. */
@@ -145,6 +181,8 @@
             const report = result.report;
             this.report = report;
             this.map = result.snap.map;
+            // Once something is typed here, the restore offer is not for this window.
+            if (!this.indicator.restore.hidden && !this.isEmpty()) this.indicator.showRestore(null);
             if (this.secureEditor) {
                 this.highlights.clear();
                 if (result.snap.v !== undefined) this.secureEditor.findings(result.body, result.snap.v);
@@ -507,7 +545,9 @@
             this.observer.disconnect();
             this.body.removeEventListener('focus', this.onBodyFocus);
             this.recipientKeys.stop();
-            if (this.secureEditor) this.secureEditor.dispose();
+            // Gone unsent (a sent window has no secure editor left): the
+            // worker keeps the text for a new window to restore.
+            if (this.secureEditor) this.secureEditor.dispose(this.site.name);
             this.secureEditor = null;
             if (this.subjectEl) this.unwatchSubject(this.subjectEl);
             this.highlights.clear();

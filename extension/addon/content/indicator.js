@@ -45,7 +45,10 @@
             // Keep the site's own handlers (drag, focus) out of our clicks.
             for (const t of ['mousedown', 'mouseup', 'pointerdown', 'pointerup']) this.switch.addEventListener(t, (e) => e.stopPropagation());
             this.keys = el('span', { class: 'keys', hidden: true });
-            this.box = el('div', { class: 'indicator' }, this.status, el('span', { class: 'divider' }), this.switch, this.keys);
+            // An unsent secure message from a window that went away (see showRestore).
+            this.restore = el('button', { type: 'button', class: 'restore', 'data-action': 'restore', hidden: true });
+            for (const t of ['mousedown', 'mouseup', 'pointerdown', 'pointerup']) this.restore.addEventListener(t, (e) => e.stopPropagation());
+            this.box = el('div', { class: 'indicator' }, this.status, el('span', { class: 'divider' }), this.switch, this.keys, this.restore);
             root.append(this.box);
             this.update({ verdict: 'clean', subjectVerdict: 'clean', count: 0, secure: 'off', policy: 'default' });
         }
@@ -113,6 +116,30 @@
             else text = 'Keys not checked';
             this.keys.textContent = text;
             this.keys.title = title;
+        }
+
+        /**
+         * Offers to restore an unsent secure message ({at, chars}), calling
+         * `onRestore()` on a click; `null` hides the offer.
+         */
+        showRestore(entry, onRestore) {
+            const b = this.restore;
+            if (!entry) {
+                b.hidden = true;
+                b.onclick = null;
+                this.host.removeAttribute('data-restore');
+                return;
+            }
+            const minutes = Math.max(1, Math.round((Date.now() - entry.at) / 60000));
+            b.textContent = 'Restore unsent secure message';
+            b.title = `A secure message you were writing (${entry.chars} characters) was closed ${minutes} min ago without being sent. The mail site's draft does not hold it. Click to put it back here, with secure-send on.`;
+            b.onclick = (e) => {
+                e.preventDefault();
+                e.stopPropagation();
+                onRestore();
+            };
+            b.hidden = false;
+            this.host.setAttribute('data-restore', 'offered');
         }
 
         /** Marks a completed scan and highlight update (hooks for tests and the bench). */

@@ -101,7 +101,7 @@
             } else if (m.type === 'agent') {
                 this.agent = m.status;
                 for (const f of [...this.listeners.agent]) f(m.status);
-            } else if (m.type === 'agent-reply') {
+            } else if (m.type === 'agent-reply' || m.type === 'reply') {
                 const resolve = this.calls.get(m.rid);
                 this.calls.delete(m.rid);
                 if (resolve) resolve(m);
@@ -161,6 +161,29 @@
             });
         }
 
+        /**
+         * A request for the worker itself (`recoverable`, `recover`): resolves
+         * its reply, or null when it does not answer in time.
+         */
+        ask(type, members = {}, timeoutMs = 3000) {
+            return new Promise((resolve) => {
+                const rid = this.nextRid++;
+                const timer = setTimeout(() => {
+                    this.calls.delete(rid);
+                    resolve(null);
+                }, timeoutMs);
+                this.calls.set(rid, (m) => {
+                    clearTimeout(timer);
+                    resolve(m);
+                });
+                if (!this.send({ type, rid, ...members })) {
+                    this.calls.delete(rid);
+                    clearTimeout(timer);
+                    resolve(null);
+                }
+            });
+        }
+
         /** Pairs a secure editor frame (by its token) with `onMessage(msg)`. */
         editorOpen(token, onMessage) {
             this.editors.set(token, onMessage);
@@ -172,9 +195,10 @@
             return this.send({ type: 'editor', token, msg });
         }
 
-        editorClose(token) {
+        /** `keep`: {site, text, subject} of a window that went away unsent (see background/recoverable.js). */
+        editorClose(token, keep = null) {
             if (!this.editors.delete(token)) return;
-            this.send({ type: 'editor-close', token });
+            this.send({ type: 'editor-close', token, keep });
         }
 
         recordOverride(record) {

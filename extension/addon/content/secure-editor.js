@@ -275,12 +275,18 @@
             this.place();
         }
 
-        dispose() {
+        /**
+         * Removes the frame. `keepFor` (the site's name) when the compose
+         * window went away unsent: the worker keeps our copy of the text and
+         * subject for the user to restore (background/recoverable.js).
+         */
+        dispose(keepFor = null) {
             this.stopFollowing();
             for (const resolve of this.waiting.values()) resolve(null);
             this.waiting.clear();
             for (const f of this.pairedWaiters.splice(0)) f(false);
-            client.editorClose(this.token);
+            const keep = keepFor && this.text.trim() ? { site: keepFor, text: this.text, subject: this.hasSubject ? this.subject : null } : null;
+            client.editorClose(this.token, keep);
             this.frame.remove();
         }
     }

@@ -34,6 +34,9 @@ button:focus-visible, select:focus-visible { outline: 2px solid #0b57d0; outline
 .keys[data-keys="missing"] { color: #a50e0e; font-weight: 500; }
 .keys[data-keys="unknown"], .keys[data-keys="checking"], .keys[data-keys="none"] { color: #5f6368; }
 .keys[hidden] { display: none; }
+.restore { height: 24px; margin-left: 4px; padding: 0 10px; border: 1px solid #0b57d0; border-radius: 12px; background: #e8f0fe; color: #0b57d0; font-size: 12px; font-weight: 500; }
+.restore:hover { background: #d2e3fc; }
+.restore[hidden] { display: none; }
 
 /* Subject warning */
 .subject-warning { display: flex; align-items: flex-start; gap: 8px; margin: 4px 0; padding: 8px 12px; border-radius: 8px; background: #fce8e6; color: #a50e0e; border: 1px solid #f4b4ae; }

@@ -18,6 +18,9 @@
 //   frame, the send is not blocked for the subject (it travels encrypted)
 //   and the decrypted inner Subject is the real one; turning secure-send off
 //   puts the (edited) subject back into the site's field;
+// - a window the site closes with secure-send on (Save & close, Discard):
+//   a new window offers its text and subject back ("Restore unsent secure
+//   message"), restores them into its secure editor, and only once;
 // - switching off with an attachment in the secure editor asks first
 //   (it cannot move into the site's upload); keeping secure-send on keeps
 //   text and file, turning it off removes the file and returns the text;
@@ -276,6 +279,38 @@ describe('secure-send with the real agent', { skip }, () => {
                 const last = rec[rec.length - 1];
                 assert.equal(last.verdict, 'phi');
                 assert.deepEqual([...last.recipient_domains].sort(), ['clinic.test']);
+            }));
+
+        test(`${siteName}: a secure message whose window the site closes unsent is offered in a new window and restored there (text and subject), once; nothing reaches the site`, () =>
+            withLogs(async () => {
+                const page = await open(siteName, '?autosave=250');
+                const c = await composeWith(page, siteName, { to: RECIPIENTS });
+                await c.typeSubject(SUBJECT_PHI);
+                await turnOn(c);
+                await waitSecureSubject(page, SUBJECT_PHI);
+                const since = await pageNow(page);
+                await typeSecure(page, BEFORE + AFTER);
+                await c.waitFor({ verdict: 'phi', secure: 'on' });
+                // The site closes the window: Gmail's "Save & close", Outlook's "Discard".
+                await c.root.locator(siteName === 'gmail' ? '[aria-label="Save & close"]' : '[aria-label="Discard"]').first().click();
+                await waitUntil(() => page.locator(SECURE_FRAME).count(), (n) => n === 0, { what: 'the window and its secure editor to go' });
+
+                const c2 = await composeWith(page, siteName, { to: RECIPIENTS });
+                await c2.waitFor({ restore: 'offered' });
+                await c2.indicator.locator('[data-action="restore"]').click();
+                await c2.waitFor({ secure: 'on', verdict: 'phi' });
+                await waitSecureText(page, BEFORE + AFTER, 'the restored text in the secure editor');
+                await waitSecureSubject(page, SUBJECT_PHI, 'the restored subject in the secure editor');
+                assert.equal(await c2.subject.inputValue(), PLACEHOLDER, "the site's field shows only the placeholder");
+                assert.equal(await c2.indicator.getAttribute('data-restore'), null, 'the offer is gone');
+
+                // Taken out when restored: another new window is not offered it.
+                const c3 = await composeWith(page, siteName, { to: RECIPIENTS });
+                await c3.settled();
+                await new Promise((r) => setTimeout(r, 500));
+                assert.equal(await c3.indicator.getAttribute('data-restore'), null, 'restored once only');
+                await assertNothingSent(page, server, 'closed and restored');
+                assert.deepEqual(plaintextLeaks(server, NEEDLES.concat(['A1c follow-up']), since), [], 'no plaintext reached the site');
             }));
 
         test(`${siteName}: switching off with an attachment in the secure editor asks first; "keep" keeps text and file, "turn off" removes the file and returns the text`, () =>
