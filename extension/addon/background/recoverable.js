@@ -16,6 +16,15 @@ const KEY = 'recoverable';
 const MAX_KEPT = 5;
 const TTL_MS = 2 * 60 * 60 * 1000;
 
+// Read-modify-write of one storage key: one change at a time, so two windows
+// closing together both stay kept, and a list sees a change just made.
+let queue = Promise.resolve();
+function serial(f) {
+    const r = queue.then(f);
+    queue = r.catch(() => {});
+    return r;
+}
+
 async function load() {
     const { [KEY]: list = [] } = await chrome.storage.session.get(KEY);
     const now = Date.now();
@@ -23,8 +32,12 @@ async function load() {
 }
 
 /** Keeps the text and subject of a secure editor whose window went away unsent. */
-export async function keep(site, text, subject) {
-    if (typeof text !== 'string' || !text.trim()) return;
+export function keep(site, text, subject) {
+    if (typeof text !== 'string' || !text.trim()) return Promise.resolve();
+    return serial(() => keepNow(site, text, subject));
+}
+
+async function keepNow(site, text, subject) {
     const list = await load();
     list.push({
         id: crypto.randomUUID(),
@@ -37,12 +50,17 @@ export async function keep(site, text, subject) {
 }
 
 /** What can be restored on `site`, newest last: [{id, at, chars}] (no text). */
-export async function list(site) {
-    return (await load()).filter((d) => d.site === site).map((d) => ({ id: d.id, at: d.at, chars: d.text.length }));
+export function list(site) {
+    // After any change in flight (a window that just closed).
+    return serial(async () => (await load()).filter((d) => d.site === site).map((d) => ({ id: d.id, at: d.at, chars: d.text.length })));
 }
 
 /** Takes out the message `id`: {text, subject}, or null if it is gone. */
-export async function take(id) {
+export function take(id) {
+    return serial(() => takeNow(id));
+}
+
+async function takeNow(id) {
     const all = await load();
     const d = all.find((x) => x.id === id);
     await chrome.storage.session.set({ [KEY]: all.filter((x) => x.id !== id) });

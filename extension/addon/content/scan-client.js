@@ -143,22 +143,12 @@
          * itself be an error) or {ok: false, error: {code, message}}; never rejects.
          */
         agentCall(req, members = {}, timeoutMs = 12000) {
-            return new Promise((resolve) => {
-                const rid = this.nextRid++;
-                const timer = setTimeout(() => {
-                    this.calls.delete(rid);
-                    resolve({ ok: false, error: { code: 'timeout', message: 'The Sealpost app on this computer took too long to answer.' } });
-                }, timeoutMs);
-                this.calls.set(rid, (m) => {
-                    clearTimeout(timer);
-                    resolve(m);
-                });
-                if (!this.send({ type: 'agent-request', rid, req, members })) {
-                    this.calls.delete(rid);
-                    clearTimeout(timer);
-                    resolve({ ok: false, error: { code: 'unavailable', message: 'Sealpost could not reach its background service. Reload the page and try again.' } });
-                }
-            });
+            return this.call(
+                { type: 'agent-request', req, members },
+                timeoutMs,
+                { ok: false, error: { code: 'timeout', message: 'The Sealpost app on this computer took too long to answer.' } },
+                { ok: false, error: { code: 'unavailable', message: 'Sealpost could not reach its background service. Reload the page and try again.' } },
+            );
         }
 
         /**
@@ -166,20 +156,28 @@
          * its reply, or null when it does not answer in time.
          */
         ask(type, members = {}, timeoutMs = 3000) {
+            return this.call({ type, ...members }, timeoutMs, null, null);
+        }
+
+        /**
+         * Sends `msg` with a new request id; resolves the reply that carries
+         * it, `timedOut` after `timeoutMs`, or `unsent` if it could not go.
+         */
+        call(msg, timeoutMs, timedOut, unsent) {
             return new Promise((resolve) => {
                 const rid = this.nextRid++;
                 const timer = setTimeout(() => {
                     this.calls.delete(rid);
-                    resolve(null);
+                    resolve(timedOut);
                 }, timeoutMs);
                 this.calls.set(rid, (m) => {
                     clearTimeout(timer);
                     resolve(m);
                 });
-                if (!this.send({ type, rid, ...members })) {
+                if (!this.send({ ...msg, rid })) {
                     this.calls.delete(rid);
                     clearTimeout(timer);
-                    resolve(null);
+                    resolve(unsent);
                 }
             });
         }
