@@ -124,6 +124,8 @@
          */
         showRestore(entry, onRestore) {
             const b = this.restore;
+            // While it offers, the (empty) window's verdict makes room for it.
+            this.box.toggleAttribute('data-restore', Boolean(entry));
             if (!entry) {
                 b.hidden = true;
                 b.onclick = null;
@@ -131,7 +133,7 @@
                 return;
             }
             const minutes = Math.max(1, Math.round((Date.now() - entry.at) / 60000));
-            b.textContent = 'Restore unsent secure message';
+            b.textContent = 'Restore unsent message';
             b.title = `A secure message you were writing (${entry.chars} characters) was closed ${minutes} min ago without being sent. The mail site's draft does not hold it. Click to put it back here, with secure-send on.`;
             b.onclick = (e) => {
                 e.preventDefault();

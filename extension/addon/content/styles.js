@@ -37,6 +37,7 @@ button:focus-visible, select:focus-visible { outline: 2px solid #0b57d0; outline
 .restore { height: 24px; margin-left: 4px; padding: 0 10px; border: 1px solid #0b57d0; border-radius: 12px; background: #e8f0fe; color: #0b57d0; font-size: 12px; font-weight: 500; }
 .restore:hover { background: #d2e3fc; }
 .restore[hidden] { display: none; }
+.indicator[data-restore] .status, .indicator[data-restore] .divider { display: none; }
 
 /* Subject warning */
 .subject-warning { display: flex; align-items: flex-start; gap: 8px; margin: 4px 0; padding: 8px 12px; border-radius: 8px; background: #fce8e6; color: #a50e0e; border: 1px solid #f4b4ae; }

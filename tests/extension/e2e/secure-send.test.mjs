@@ -19,7 +19,7 @@
 //   and the decrypted inner Subject is the real one; turning secure-send off
 //   puts the (edited) subject back into the site's field;
 // - a window the site closes with secure-send on (Save & close, Discard):
-//   a new window offers its text and subject back ("Restore unsent secure
+//   a new window offers its text and subject back ("Restore unsent
 //   message"), restores them into its secure editor, and only once;
 // - switching off with an attachment in the secure editor asks first
 //   (it cannot move into the site's upload); keeping secure-send on keeps
@@ -297,6 +297,7 @@ describe('secure-send with the real agent', { skip }, () => {
 
                 const c2 = await composeWith(page, siteName, { to: RECIPIENTS });
                 await c2.waitFor({ restore: 'offered' });
+                await saveArtifact(c2.root, `${siteName}-restore-offer.png`);
                 await c2.indicator.locator('[data-action="restore"]').click();
                 await c2.waitFor({ secure: 'on', verdict: 'phi' });
                 await waitSecureText(page, BEFORE + AFTER, 'the restored text in the secure editor');
