@@ -81,6 +81,14 @@
             this.indicator.showRestore(newest, () => void this.restore(newest.id));
         }
 
+        /** The page is going away with this window's secure message unsent: the worker keeps it to restore. */
+        keepUnsent() {
+            const ed = this.secureEditor;
+            if (!ed) return;
+            this.secureEditor = null;
+            ed.dispose(this.site.name);
+        }
+
         /** Nothing typed in this window yet (body, subject, secure editor). */
         isEmpty() {
             const ed = this.secureEditor;
@@ -547,8 +555,7 @@
             this.recipientKeys.stop();
             // Gone unsent (a sent window has no secure editor left): the
             // worker keeps the text for a new window to restore.
-            if (this.secureEditor) this.secureEditor.dispose(this.site.name);
-            this.secureEditor = null;
+            this.keepUnsent();
             if (this.subjectEl) this.unwatchSubject(this.subjectEl);
             this.highlights.clear();
             this.indicator.remove();

@@ -59,6 +59,21 @@
     document.addEventListener('scroll', onViewChange, { capture: true, passive: true });
     window.addEventListener('resize', onViewChange, { passive: true });
 
+    // A secure message lives only in its secure editor (the site's draft
+    // holds an empty body): leaving the page asks first, and if the user
+    // leaves anyway its text and subject are kept to restore in a new window
+    // (background/recoverable.js), as when the site closes the window.
+    const unsent = () => Sealpost.discovery.windows().filter((w) => w.secureEditor && !w.handingOver && (w.secureEditor.text.trim() || w.secureEditor.subject.trim()));
+    window.addEventListener('beforeunload', (e) => {
+        if (!unsent().length) return;
+        e.preventDefault();
+        e.returnValue = '';
+    });
+    window.addEventListener('pagehide', (e) => {
+        if (e.persisted) return; // kept in the back-forward cache: the windows come back as they are
+        for (const w of unsent()) w.keepUnsent();
+    });
+
     const begin = (prefs) => Sealpost.discovery.start(prefs);
     try {
         chrome.storage.local.get('prefs').then(

@@ -21,6 +21,8 @@
 // - a window the site closes with secure-send on (Save & close, Discard):
 //   a new window offers its text and subject back ("Restore unsent
 //   message"), restores them into its secure editor, and only once;
+//   leaving the page with one unsent asks first (beforeunload), and the next
+//   visit offers it back;
 // - switching off with an attachment in the secure editor asks first
 //   (it cannot move into the site's upload); keeping secure-send on keeps
 //   text and file, turning it off removes the file and returns the text;
@@ -312,6 +314,36 @@ describe('secure-send with the real agent', { skip }, () => {
                 assert.equal(await c3.indicator.getAttribute('data-restore'), null, 'restored once only');
                 await assertNothingSent(page, server, 'closed and restored');
                 assert.deepEqual(plaintextLeaks(server, NEEDLES.concat(['A1c follow-up']), since), [], 'no plaintext reached the site');
+            }));
+
+        test(`${siteName}: leaving the page with an unsent secure message asks first; left anyway, the next visit offers it back`, () =>
+            withLogs(async () => {
+                const page = await open(siteName);
+                const c = await composeWith(page, siteName, { to: RECIPIENTS });
+                await c.typeSubject(SUBJECT_PHI);
+                await turnOn(c);
+                await waitSecureSubject(page, SUBJECT_PHI);
+                await typeSecure(page, BEFORE + AFTER);
+                await c.waitFor({ verdict: 'phi', secure: 'on' });
+                const asked = new Promise((resolve) => {
+                    const timer = setTimeout(() => resolve('no dialog within 5 s'), 5000);
+                    page.once('dialog', async (d) => {
+                        clearTimeout(timer);
+                        resolve(d.type());
+                        await d.accept();
+                    });
+                });
+                await page.close({ runBeforeUnload: true });
+                assert.equal(await asked, 'beforeunload', 'leaving asks first');
+                await waitUntil(() => page.isClosed(), (closed) => closed, { what: 'the page to close once the user leaves' });
+
+                const page2 = await open(siteName);
+                const c2 = await composeWith(page2, siteName, { to: RECIPIENTS });
+                await c2.waitFor({ restore: 'offered' });
+                await c2.indicator.locator('[data-action="restore"]').click();
+                await waitSecureText(page2, BEFORE + AFTER, 'the restored text');
+                await waitSecureSubject(page2, SUBJECT_PHI, 'the restored subject');
+                assert.deepEqual(plaintextLeaks(server, NEEDLES.concat(['A1c follow-up'])), [], 'no plaintext reached the site');
             }));
 
         test(`${siteName}: switching off with an attachment in the secure editor asks first; "keep" keeps text and file, "turn off" removes the file and returns the text`, () =>
