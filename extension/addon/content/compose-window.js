@@ -418,7 +418,7 @@
                     this.refreshIndicator();
                     void this.attemptSend();
                 },
-                onSendPlain: kind === 'missing-keys' && this.mayGoPlain(report, actions) ? () => void this.sendPlain(report, d, 'missing-keys') : null,
+                onSendPlain: kind === 'missing-keys' && this.mayGoPlain(report) ? () => void this.sendPlain(report, d, 'missing-keys') : null,
                 subjectBlock: report.subject_verdict === 'phi' && actions.subject_phi === 'block',
             });
         }
@@ -430,16 +430,17 @@
          * the policy blocks in clear. A PHI subject under `subject_phi: block`
          * may go encrypted (it travels inside), never out in clear.
          */
-        mayGoPlain(report, actions) {
+        mayGoPlain(report) {
+            const policy = client.policy ? client.policy.config : null;
+            const actions = (policy && policy.actions) || { encrypt_unavailable: 'block' };
             return actions.encrypt_unavailable === 'warn' && report.action !== 'block';
         }
 
         /** Sends without encryption after the user chose it: the text goes back into the site's body first. */
         async sendPlain(report, d, gate) {
-            const actions = (client.policy && client.policy.config && client.policy.config.actions) || { encrypt_unavailable: 'block' };
             // Checked again here, before the text leaves the secure editor: the
             // dialogs offer this only when it is allowed (fail closed).
-            if (!this.mayGoPlain(report, actions)) return;
+            if (!this.mayGoPlain(report)) return;
             this.recipientKeys.stop();
             this.secure = false;
             await this.closeSecureEditor(true);
