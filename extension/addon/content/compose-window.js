@@ -27,6 +27,10 @@
                 (r) => this.render(r),
             );
             this.onInput = () => this.session.request();
+            this.onKeyDown = (e) => {
+                const snap = this.predict(e);
+                if (snap) this.session.speculate(snap);
+            };
             this.secureEditor = null;
             this.handingOver = false; // the ciphertext is being written into the site's body
             this.recipientKeys = new Sealpost.RecipientKeys(site, root, body, () => this.refreshIndicator());
@@ -34,7 +38,14 @@
             // highlight ranges kept across keystrokes are only trusted while
             // typing changes text inside existing nodes.
             this.structure = 0;
+            // A predicted keystroke ({node, offset, data, ch, snap}, see predict())
+            // and, once its mutation is seen, the body's snapshot without a DOM walk.
+            this.expect = null;
+            this.fast = null;
             this.observer = new MutationObserver((records) => {
+                const expect = this.expect;
+                this.expect = null;
+                this.fast = expect ? landed(expect, records) : null;
                 if (records.some((r) => r.type === 'childList')) this.structure += 1;
                 if (this.secureEditor && !this.handingOver) this.keepSiteBodyEmpty();
                 this.session.request();
@@ -44,6 +55,7 @@
                 if (this.secureEditor && !this.handingOver) this.secureEditor.focus();
             };
             body.addEventListener('focus', this.onBodyFocus);
+            body.addEventListener('keydown', this.onKeyDown);
             // With the real subject in the frame, focus on the site's subject
             // field goes to the frame's. Chosen over making it read-only: a
             // read-only field still takes the caret and looks editable, and a
@@ -52,7 +64,10 @@
             this.onSubjectFocus = () => {
                 if (this.subjectInFrame()) this.secureEditor.focusSubject();
             };
-            this.onSubjectInput = () => this.guardSiteSubject();
+            this.onSubjectInput = () => {
+                this.expect = null;
+                this.guardSiteSubject();
+            };
             this.placeholder = 'Secure message'; // what the site's subject shows while the real one is in the frame
             // Every change to the body (typing, paste, the site's own edits)
             // mutates its DOM; the subject is an <input>, watched by events.
@@ -119,6 +134,7 @@
                 this.subjectEl = subject;
                 if (subject) {
                     subject.addEventListener('input', this.onInput);
+                    subject.addEventListener('keydown', this.onKeyDown);
                     subject.addEventListener('input', this.onSubjectInput);
                     subject.addEventListener('focus', this.onSubjectFocus);
                     // A re-rendered subject field while the real subject is in the frame: placeholder only.
@@ -140,6 +156,7 @@
 
         unwatchSubject(el) {
             el.removeEventListener('input', this.onInput);
+            el.removeEventListener('keydown', this.onKeyDown);
             el.removeEventListener('input', this.onSubjectInput);
             el.removeEventListener('focus', this.onSubjectFocus);
         }
@@ -181,8 +198,49 @@
             if (!this.body.isConnected || this.handingOver) return null;
             const subject = this.realSubject();
             if (this.secureEditor) return { subject, text: this.secureEditor.text, map: { segs: [] }, v: this.secureEditor.v };
+            // Mutations whose records are not delivered yet (a change made in
+            // this task) make the DOM walk necessary; they are part of this read.
+            const missed = this.observer.takeRecords();
+            if (missed.length) {
+                this.fast = null;
+                this.expect = null;
+                if (missed.some((r) => r.type === 'childList')) this.structure += 1;
+            }
+            if (this.fast) return { subject, text: this.fast.text, map: this.fast.map };
             const { text, segs } = Sealpost.textMap.extract(this.body);
             return { subject, text, map: { segs } };
+        }
+
+        /**
+         * The snapshot a printable key will make when it lands at the caret
+         * (one character typed over a collapsed selection in the body, or over
+         * the selection in the subject field), for the scan session to scan
+         * ahead; null when it cannot be predicted (modifiers, IME, Enter, a
+         * caret outside a text node, the secure editor). A wrong guess costs
+         * only a rescan: the session checks it against the DOM.
+         */
+        predict(e) {
+            const ch = e.key;
+            if (e.defaultPrevented || e.isComposing || e.keyCode === 229 || e.ctrlKey || e.metaKey || e.altKey) return null;
+            if (typeof ch !== 'string' || ch.length === 0 || ch.length > 2 || [...ch].length !== 1 || ch < ' ') return null;
+            const base = this.session.base();
+            if (!base || !base.map || this.secureEditor || this.handingOver) return null;
+            if (e.target === this.subjectEl) {
+                const el = this.subjectEl;
+                if (el.value !== base.subject || el.selectionStart === null) return null;
+                const subject = el.value.slice(0, el.selectionStart) + ch + el.value.slice(el.selectionEnd);
+                return { subject, text: base.text, map: null };
+            }
+            const sel = getSelection();
+            if (!sel || sel.rangeCount !== 1 || !sel.isCollapsed) return null;
+            const node = sel.anchorNode;
+            if (!node || node.nodeType !== 3 || !this.body.contains(node)) return null;
+            const at = Sealpost.textMap.offsetOf(base.map, node, sel.anchorOffset);
+            if (at < 0 || at > base.text.length) return null;
+            const typed = ch === '\u00a0' ? ' ' : ch;
+            const snap = { subject: base.subject, text: base.text.slice(0, at) + typed + base.text.slice(at), map: null, edit: { of: base, start: at, end: at, text: typed } };
+            this.expect = { node, offset: sel.anchorOffset, data: node.data, ch: typed, at, base, snap };
+            return snap;
         }
 
         render(result) {
@@ -553,6 +611,7 @@
         dispose() {
             this.observer.disconnect();
             this.body.removeEventListener('focus', this.onBodyFocus);
+            this.body.removeEventListener('keydown', this.onKeyDown);
             this.recipientKeys.stop();
             // Gone unsent (a sent window has no secure editor left): the
             // worker keeps the text for a new window to restore.
@@ -563,6 +622,25 @@
             this.warning.remove();
             this.session.close();
         }
+    }
+
+    const nbsp = /\u00a0/g;
+
+    /**
+     * The body's snapshot after a predicted keystroke, if `records` are
+     * exactly its mutation (text changed in the caret's node only, to the
+     * predicted data, spaces and no-break spaces alike: the editor may swap
+     * them around the caret): the base map with later nodes shifted, instead
+     * of a DOM walk. Else null.
+     */
+    function landed(x, records) {
+        if (!records.length || records.some((r) => r.type !== 'characterData' || r.target !== x.node)) return null;
+        const want = x.data.slice(0, x.offset) + x.ch + x.data.slice(x.offset);
+        if (x.node.data.replace(nbsp, ' ') !== want.replace(nbsp, ' ')) return null;
+        const nodeStart = x.at - x.offset;
+        const n = x.ch.length;
+        const segs = x.base.map.segs.map((g) => (g.start > nodeStart ? { node: g.node, start: g.start + n } : g));
+        return { text: x.snap.text, map: { segs } };
     }
 
     Sealpost.ComposeWindow = ComposeWindow;

@@ -58,6 +58,10 @@
          * keys}; `keys` ({state, found, total, missing}) only while secure-send is on.
          */
         update(s) {
+            // Called after every scan: the DOM is written only when something shows differently.
+            const key = JSON.stringify(s);
+            if (key === this.shownKey) return;
+            this.shownKey = key;
             const h = this.host;
             h.setAttribute('data-verdict', s.verdict);
             h.setAttribute('data-subject-verdict', s.subjectVerdict);

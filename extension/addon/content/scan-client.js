@@ -8,11 +8,21 @@
 // (common prefix/suffix diff, in UTF-16 offsets), not the whole body. When the
 // service worker was stopped (ports close) or does not know the session, the
 // full text is sent again.
+//
+// Speculation: at a printable keydown the compose window predicts the text
+// after the key (the character inserted at the caret) and sends that at once,
+// so the worker scans while the browser is still inserting the character. The
+// reply is used only if the text read after the key lands is exactly the
+// predicted one; otherwise the real text is scanned as usual. A reply that
+// comes before the key has landed is held until it does (or briefly).
 'use strict';
 
 (() => {
     const REPLY_TIMEOUT_MS = 1500;
     const STALE_RENDER_MS = 100;
+    // How long a speculative reply waits for its key to land (the site may
+    // have taken the key); then the real text is scanned.
+    const HOLD_MS = 200;
     // Chromium stops a service worker after 30 s without events; restarting
     // it (and the wasm core) costs a noticeable pause on the next keystroke.
     // While a compose window is open, one tiny message every 20 s keeps it up.
@@ -235,7 +245,7 @@
             this.render = render;
             this.seq = 0;
             this.warm = false; // the worker holds our text (`sent`)
-            this.sent = null; // {subject, text} the worker has
+            this.sent = null; // the snapshot {subject, text, map} the worker has
             this.pending = null; // {seq, snap, timer}
             this.dirty = false;
             this.last = null; // last result {report, snap, scanMs}
@@ -243,10 +253,30 @@
             this.waiters = [];
             this.body = []; // body findings, as the worker last described them
             this.version = 0;
+            this.held = null; // {result, p, timer}: a speculative reply waiting for its key
+        }
+
+        /** The snapshot the worker holds (text, subject and its DOM map), or null. */
+        base() {
+            return this.warm && !this.pending && !this.dirty && !this.held ? this.sent : null;
+        }
+
+        /**
+         * Scans a predicted snapshot before the DOM has it (see the top). Only
+         * when nothing is in flight; `snap` must carry `map: null`.
+         */
+        speculate(snap) {
+            if (this.pending || this.held || !this.warm) return;
+            this.dispatch(false, snap);
+            if (this.pending) this.pending.speculative = true;
         }
 
         /** Something may have changed: scan now, or once the scan in flight returns. */
         request() {
+            if (this.held) {
+                this.release();
+                return;
+            }
             if (this.pending) {
                 this.dirty = true;
                 return;
@@ -257,8 +287,9 @@
         /** Forces a rescan even if the text is unchanged (the policy changed). */
         invalidate() {
             this.last = null;
-            // A reply still in flight was computed under the old policy.
+            // A reply still in flight (or held) was computed under the old policy.
             if (this.pending) this.pending.stale = true;
+            if (this.held) this.held.p.stale = true;
             this.request();
         }
 
@@ -272,7 +303,8 @@
             const seq = ++this.seq;
             let msg;
             if (this.warm && this.sent) {
-                const d = diff(this.sent.text, snap.text);
+                // A predicted keystroke carries its edit (see speculate()).
+                const d = snap.edit && snap.edit.of === this.sent ? snap.edit : diff(this.sent.text, snap.text);
                 msg = { type: 'edit', id: this.id, seq, start: d.start, end: d.end, text: d.text, len: snap.text.length, subject: snap.subject };
             } else {
                 msg = { type: 'set', id: this.id, seq, body: snap.text, subject: snap.subject };
@@ -280,7 +312,7 @@
             const timer = setTimeout(() => this.timedOut(seq), REPLY_TIMEOUT_MS);
             const shift16 = msg.type === 'edit' ? msg.text.length - (msg.end - msg.start) : 0;
             this.pending = { seq, snap, timer, shift16 };
-            this.sent = { subject: snap.subject, text: snap.text };
+            this.sent = snap;
             this.warm = true;
             if (!this.client.send(msg)) {
                 clearTimeout(timer);
@@ -301,6 +333,29 @@
             }
             const result = this.apply(JSON.parse(m.report), p);
             result.scanMs = m.scanMs;
+            if (p.speculative && !this.dirty && !p.stale) {
+                // The predicted key has not reached the DOM yet.
+                this.held = { result, p, timer: setTimeout(() => this.release(), HOLD_MS) };
+                return;
+            }
+            this.settle(result, p);
+        }
+
+        /**
+         * A held speculative reply meets the DOM: shown if the text is the
+         * predicted one, else the real text is scanned.
+         */
+        release() {
+            const h = this.held;
+            if (!h) return;
+            this.held = null;
+            clearTimeout(h.timer);
+            this.dirty = true;
+            this.settle(h.result, h.p);
+        }
+
+        /** A reply for `p` is in: render it, or rescan what changed meanwhile. */
+        settle(result, p) {
             this.last = result;
             const now = performance.now();
             const latest = this.dirty || p.stale ? this.read() : null;
@@ -311,11 +366,19 @@
             } else if (latest && (latest.text !== p.snap.text || latest.subject !== p.snap.subject)) {
                 // Changed while scanning: rescan the latest text once. Render
                 // the stale result only if rescans keep overtaking renders.
-                if (now - this.lastRender > STALE_RENDER_MS) this.doRender(result, now);
+                // (A wrong prediction has no DOM map to render with.)
+                if (p.snap.map && now - this.lastRender > STALE_RENDER_MS) this.doRender(result, now);
                 this.dispatch(false, latest);
+            } else if (!latest && !p.snap.map) {
+                // A prediction that was never checked against the DOM.
+                this.last = null;
+                this.dispatch(false);
             } else {
                 // Same text: the newest extraction has the freshest DOM map.
-                if (latest) result.snap = latest;
+                if (latest) {
+                    result.snap = latest;
+                    if (this.sent === p.snap) this.sent = latest;
+                }
                 this.doRender(result, now);
                 this.resolveWaiters();
             }
@@ -412,6 +475,7 @@
         close() {
             this.client.sessions.delete(this.id);
             if (this.pending) clearTimeout(this.pending.timer);
+            if (this.held) clearTimeout(this.held.timer);
             for (const w of [...this.waiters]) w.resolve(null);
             this.client.send({ type: 'close', id: this.id });
         }

@@ -33,14 +33,19 @@
         /** Shows or hides the warning for the subject's findings. */
         update(subjectFindings, subjectVerdict) {
             const show = subjectFindings.length > 0;
+            const kinds = show ? describeKinds(subjectFindings) : '';
+            // Called after every scan: the DOM is written only when the warning changes.
+            const key = `${subjectVerdict}|${kinds}`;
+            if (key === this.shownKey) return;
+            this.shownKey = key;
             this.host.style.display = show ? 'block' : 'none';
             this.host.setAttribute('data-subject-verdict', subjectVerdict);
             if (show) {
                 const phi = subjectVerdict === 'phi';
                 this.box.setAttribute('data-level', phi ? 'phi' : 'possible');
                 this.what.textContent = phi
-                    ? `PHI in the subject line (${describeKinds(subjectFindings)}).`
-                    : `The subject line mentions ${describeKinds(subjectFindings)}.`;
+                    ? `PHI in the subject line (${kinds}).`
+                    : `The subject line mentions ${kinds}.`;
                 this.why.textContent = phi
                     ? 'Subject lines are never encrypted and appear in inbox previews and notifications. Move patient details into the message body.'
                     : 'Subject lines are never encrypted and appear in inbox previews: keep patient details out of them.';

@@ -122,5 +122,35 @@
         return start === undefined ? -1 : start + offset;
     }
 
-    Sealpost.textMap = { extract, rangeFor, offsetOf };
+    /**
+     * Text offset of any DOM position, also one between elements (where
+     * caretPositionFromPoint lands on an empty line or a block edge): the
+     * start of the first text node at or after it, or the text's end; -1 if
+     * the map is empty. A binary search by document order.
+     */
+    function offsetNear(map, node, offset) {
+        const exact = node.nodeType === 3 ? offsetOf(map, node, offset) : -1;
+        if (exact >= 0) return exact;
+        const { segs } = map;
+        if (!segs.length) return -1;
+        const at = document.createRange();
+        try {
+            at.setStart(node, offset);
+        } catch {
+            return -1;
+        }
+        let lo = 0;
+        let hi = segs.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            // -1: the text node starts before the position.
+            if (at.comparePoint(segs[mid].node, 0) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < segs.length) return segs[lo].start;
+        const last = segs[segs.length - 1];
+        return last.start + last.node.data.length;
+    }
+
+    Sealpost.textMap = { extract, rangeFor, offsetOf, offsetNear };
 })();
