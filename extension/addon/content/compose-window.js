@@ -637,10 +637,7 @@
         if (!records.length || records.some((r) => r.type !== 'characterData' || r.target !== x.node)) return null;
         const want = x.data.slice(0, x.offset) + x.ch + x.data.slice(x.offset);
         if (x.node.data.replace(nbsp, ' ') !== want.replace(nbsp, ' ')) return null;
-        const nodeStart = x.at - x.offset;
-        const n = x.ch.length;
-        const segs = x.base.map.segs.map((g) => (g.start > nodeStart ? { node: g.node, start: g.start + n } : g));
-        return { text: x.snap.text, map: { segs } };
+        return { text: x.snap.text, map: Sealpost.textMap.shifted(x.base.map, x.at - x.offset, x.ch.length) };
     }
 
     Sealpost.ComposeWindow = ComposeWindow;

@@ -112,14 +112,24 @@
         return r.collapsed ? null : r;
     }
 
-    /** Text offset of a DOM position (a text node and offset), or -1. */
+    /**
+     * Text offset of a DOM position (a text node and offset), or -1. The
+     * node → segment-position index is built once and stays valid for a map
+     * whose segments only moved (see shifted()).
+     */
     function offsetOf(map, node, offset) {
         if (!map.index) {
             map.index = new Map();
-            for (const s of map.segs) map.index.set(s.node, s.start);
+            map.segs.forEach((s, i) => map.index.set(s.node, i));
         }
-        const start = map.index.get(node);
-        return start === undefined ? -1 : start + offset;
+        const i = map.index.get(node);
+        return i === undefined ? -1 : map.segs[i].start + offset;
+    }
+
+    /** The map after `n` characters were inserted into the text node starting at `nodeStart`. */
+    function shifted(map, nodeStart, n) {
+        const segs = map.segs.map((g) => (g.start > nodeStart ? { node: g.node, start: g.start + n } : g));
+        return { segs, index: map.index };
     }
 
     /**
@@ -152,5 +162,5 @@
         return last.start + last.node.data.length;
     }
 
-    Sealpost.textMap = { extract, rangeFor, offsetOf, offsetNear };
+    Sealpost.textMap = { extract, rangeFor, offsetOf, offsetNear, shifted };
 })();
