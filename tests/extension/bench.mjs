@@ -1,7 +1,7 @@
 // In-browser bench of the Sealpost extension (Debian Chromium, headless, test
 // build). Reports, never asserts times (it fails only if it cannot measure):
 //
-//  1. keystroke-to-highlight latency while typing ~50 characters at the end
+//  1. keystroke-to-highlight latency while typing 100 characters at the end
 //     and in the middle of a 20 KB clinical body, per site: from the keydown
 //     event's timeStamp (a main-world listener) to the indicator's
 //     data-highlighted-at for the first scan+highlight update after that key
@@ -31,11 +31,12 @@ const opt = (name, dflt) => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : dflt;
 };
-const KEYS = Number(opt('--keys', 50));
+// 100 keys per position, so p99 is not simply the slowest key.
+const KEYS = Number(opt('--keys', 100));
 const ITERATIONS = Number(opt('--iterations', 200));
 const JSON_OUT = opt('--json', null);
 const KEY_TIMEOUT_MS = 3000;
-const TYPED = ' Follow-up visit in two weeks; recheck A1c and BMP.'.slice(0, KEYS).padEnd(KEYS, '.');
+const TYPED = ' Follow-up visit in two weeks; recheck A1c and BMP. Call the clinic if fasting glucose stays above 180 mg/dL.'.slice(0, KEYS).padEnd(KEYS, '.');
 
 function pct(values, p) {
     if (!values.length) return NaN;
