@@ -64,10 +64,7 @@
             this.onSubjectFocus = () => {
                 if (this.subjectInFrame()) this.secureEditor.focusSubject();
             };
-            this.onSubjectInput = () => {
-                this.expect = null;
-                this.guardSiteSubject();
-            };
+            this.onSubjectInput = () => this.guardSiteSubject();
             this.placeholder = 'Secure message'; // what the site's subject shows while the real one is in the frame
             // Every change to the body (typing, paste, the site's own edits)
             // mutates its DOM; the subject is an <input>, watched by events.

@@ -266,7 +266,7 @@
          * when nothing is in flight; `snap` must carry `map: null`.
          */
         speculate(snap) {
-            if (this.pending || this.held || !this.warm) return;
+            if (!this.base()) return;
             this.dispatch(false, snap);
             if (this.pending) this.pending.speculative = true;
         }
@@ -334,7 +334,8 @@
             const result = this.apply(JSON.parse(m.report), p);
             result.scanMs = m.scanMs;
             if (p.speculative && !this.dirty && !p.stale) {
-                // The predicted key has not reached the DOM yet.
+                // The predicted key has not reached the DOM yet (settle() must
+                // always check a prediction against the DOM: it has no map).
                 this.held = { result, p, timer: setTimeout(() => this.release(), HOLD_MS) };
                 return;
             }
@@ -369,10 +370,6 @@
                 // (A wrong prediction has no DOM map to render with.)
                 if (p.snap.map && now - this.lastRender > STALE_RENDER_MS) this.doRender(result, now);
                 this.dispatch(false, latest);
-            } else if (!latest && !p.snap.map) {
-                // A prediction that was never checked against the DOM.
-                this.last = null;
-                this.dispatch(false);
             } else {
                 // Same text: the newest extraction has the freshest DOM map.
                 if (latest) {
