@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Sealpost browser extension as an unpacked MV3 extension.
 #
-#   bash extension/build.sh [--test] [OUTDIR]
+#   bash extension/build.sh [--test] [--firefox] [OUTDIR]
 #
 # Compiles the policy core to wasm (cargo, profile `wasm`), generates the JS
 # glue with wasm-bindgen-cli (`--target web`, exactly the version the crate
@@ -9,20 +9,26 @@
 # target/extension/release, or target/extension/test with --test. --test also
 # lets the content scripts run on http://127.0.0.1/* and http://localhost/*
 # (any port) for the end-to-end tests; the release build never matches them.
-# Writes the extension id (derived from the manifest's public key) to
-# OUTDIR/EXTENSION_ID and prints it.
+# --firefox builds for Firefox (140 or newer: the CSS Custom Highlight API)
+# instead: a background module script in place of the service worker, a
+# gecko id, no Chromium key (needs python3); OUTDIR then defaults to
+# target/extension/firefox-release or firefox-test.
+# Writes the extension id (Chromium: derived from the manifest's public key;
+# Firefox: the gecko id) to OUTDIR/EXTENSION_ID and prints it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 
 mode=release
+browser=chromium
 outdir=
 for arg in "$@"; do
     case "$arg" in
         --test) mode=test ;;
+        --firefox) browser=firefox ;;
         -h | --help)
-            sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         -*)
@@ -41,7 +47,11 @@ done
 
 target_dir=${CARGO_TARGET_DIR:-target}
 [[ "$target_dir" = /* ]] || target_dir="$repo/$target_dir"
-outdir=${outdir:-$target_dir/extension/$mode}
+if [[ "$browser" = firefox ]]; then
+    outdir=${outdir:-$target_dir/extension/firefox-$mode}
+else
+    outdir=${outdir:-$target_dir/extension/$mode}
+fi
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 
@@ -77,6 +87,31 @@ if [[ "$mode" = test ]]; then
 elif grep -Eq 'http://(127\.0\.0\.1|localhost)' "$manifest"; then
     echo "build.sh: the release manifest must not match localhost" >&2
     exit 1
+fi
+
+if [[ "$browser" = firefox ]]; then
+    # Firefox has no extension service workers (a background module script
+    # runs the same code), names the extension by its gecko id, and rejects
+    # Chromium-only keys.
+    id=$(python3 - "$manifest" <<'PY'
+import json, sys
+path = sys.argv[1]
+with open(path) as f:
+    m = json.load(f)
+for k in ("key", "minimum_chrome_version"):
+    m.pop(k, None)
+m["background"] = {"scripts": [m["background"]["service_worker"]], "type": "module"}
+m["browser_specific_settings"] = {"gecko": {"id": "sealpost@sealpost.org", "strict_min_version": "140.0"}}
+with open(path, "w") as f:
+    json.dump(m, f, indent=2)
+    f.write("\n")
+print(m["browser_specific_settings"]["gecko"]["id"])
+PY
+    )
+    echo "$id" >"$outdir/EXTENSION_ID"
+    echo "built $mode extension for Firefox in $outdir" >&2
+    echo "$id"
+    exit 0
 fi
 
 # Chromium's id for an unpacked extension with a `key`: the first 32 hex

@@ -124,7 +124,8 @@ proxy_fuzz_smoke() {
 
 # The browser extension in Debian's Chromium (tests/extension/run.sh): the
 # test and release builds, playwright-core end-to-end tests against Gmail- and
-# Outlook-like pages on 127.0.0.1, screenshots, and the in-browser bench.
+# Outlook-like pages on 127.0.0.1, screenshots, and the in-browser bench; then
+# the Firefox build in Debian's firefox-esr (puppeteer-core, WebDriver BiDi).
 extension_e2e() { bash tests/extension/run.sh; }
 
 bench_quick() {
@@ -145,7 +146,7 @@ section "wasm: extension build and size" wasm_extension
 section "wasm: policy core check, no tokio" wasm_core
 section "fuzz smoke: mime_to_text (${FUZZ_SECONDS}s)" fuzz_smoke
 section "fuzz smoke: proxy mime_rewrite, smtp_session, native_frame (${FUZZ_SECONDS}s each)" proxy_fuzz_smoke
-section "e2e: browser extension (Chromium)" extension_e2e
+section "e2e: browser extension (Chromium, Firefox)" extension_e2e
 section "bench: scan (quick)" bench_quick
 
 printf '\n==> Times\n'

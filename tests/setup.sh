@@ -19,6 +19,9 @@ APT_PACKAGES+=(gnupg sq sqop rnp clang libclang-dev nettle-dev pkg-config)
 # The browser extension's end-to-end tests (tests/extension/): Debian's
 # Chromium, driven by playwright-core, which never downloads a browser.
 APT_PACKAGES+=(chromium)
+# The Firefox build's tests (tests/extension/firefox/): Debian's firefox-esr,
+# driven over WebDriver BiDi by puppeteer-core, which never downloads one.
+APT_PACKAGES+=(firefox-esr)
 # Node.js and npm drive those tests; machines that already have them (from
 # NodeSource or the image) keep theirs.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -90,10 +93,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force --quiet
 fi
 
-# --- Node.js packages for the extension's browser tests (playwright-core) ---
+# --- Node.js packages for the extension's browser tests (playwright-core, puppeteer-core) ---
 # Node.js 20 and npm come with the machine. Never download a browser: the
 # tests drive Debian's /usr/bin/chromium.
-export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
 ext_tests="$(dirname "${BASH_SOURCE[0]}")/extension"
 if [ ! -d "$ext_tests/node_modules/playwright-core" ] ||
     [ "$ext_tests/package-lock.json" -nt "$ext_tests/node_modules/.package-lock.json" ]; then

@@ -26,9 +26,21 @@ const SETTLE_MS = 10000;
 
 let changeWaiters = [];
 
-/** Reads the managed policy: a JSON string, or null when IT set none. */
+// Firefox has no delay: with no managed policy for the extension in its
+// enterprise policies, reading managed storage fails with this message.
+const FIREFOX_NONE = /managed storage manifest not found/i;
+/** The managed policy is certainly absent (Firefox), not merely not delivered yet. */
+const ABSENT = 'absent';
+
+/** Reads the managed policy: a JSON string, null when there is none yet, or ABSENT. */
 async function readManaged() {
-    const items = await chrome.storage.managed.get(null);
+    let items;
+    try {
+        items = await chrome.storage.managed.get(null);
+    } catch (e) {
+        if (FIREFOX_NONE.test(String(e && e.message))) return ABSENT;
+        throw e;
+    }
     return items && Object.keys(items).length > 0 ? JSON.stringify(items) : null;
 }
 
@@ -69,7 +81,10 @@ export async function loadPolicy(trigger = 'start', onLate = () => {}) {
     let provisional = false;
     try {
         json = await readManaged();
-        if (json) {
+        if (json === ABSENT) {
+            json = null;
+            await forget();
+        } else if (json) {
             await remember(json);
         } else if (trigger === 'change') {
             await forget();
@@ -88,7 +103,8 @@ export async function loadPolicy(trigger = 'start', onLate = () => {}) {
                     provisional = true;
                     setTimeout(async () => {
                         await markSettled();
-                        if (!(await readManaged())) {
+                        const now = await readManaged();
+                        if (!now || now === ABSENT) {
                             await forget();
                             onLate();
                         }
@@ -100,6 +116,7 @@ export async function loadPolicy(trigger = 'start', onLate = () => {}) {
                     while (!json && Date.now() < deadline) {
                         if (!(await nextManagedChange(deadline - Date.now()))) break;
                         json = await readManaged();
+                        if (json === ABSENT) json = null;
                     }
                     if (json) await remember(json);
                     await markSettled();
