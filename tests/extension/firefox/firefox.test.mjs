@@ -74,18 +74,16 @@ async function withFirefox(fn) {
     }
 }
 
-/** Opens the stand-in site and a new compose window; returns helpers for that window. */
-async function compose(browser, siteName) {
+/**
+ * Opens the stand-in site and a new compose window (`opts`: {to, subject},
+ * the page's test handle); returns helpers for that window.
+ */
+async function compose(browser, siteName, opts = {}) {
     const site = SITES[siteName];
     const page = await browser.newPage();
     await page.goto(server.url(`${site.path}?autosave=0`));
     await page.waitForSelector(`html[data-test-ready="${siteName}"]`);
-    await page.click('[data-test-action="compose"]');
-    const root = await waitUntil(
-        () => page.evaluate(() => [...document.querySelectorAll('[data-test-window^="new-"]')].map((e) => e.getAttribute('data-test-window')).pop()),
-        (x) => !!x,
-        { what: `a new ${siteName} compose window` },
-    );
+    const root = await page.evaluate((o) => window.testPage.openCompose(o), opts);
     const sel = (s) => `[data-test-window="${root}"] ${s}`;
     const state = () =>
         page.evaluate((q) => {
@@ -185,22 +183,19 @@ describe('Firefox build in firefox-esr', () => {
         try {
             await withFirefox(async (browser) => {
                 server.reset();
-                const page = await browser.newPage();
-                await page.goto(server.url('/gmail.html?autosave=0'));
-                await page.waitForSelector('html[data-test-ready="gmail"]');
-                await page.evaluate((to) => window.testPage.openCompose({ to, subject: 'Follow-up' }), recipients);
-                const state = () => page.evaluate(() => Object.fromEntries([...(document.querySelector('[data-sealpost="indicator"]')?.attributes || [])].map((a) => [a.name, a.value])));
-                await waitUntil(state, (st) => st['data-verdict'] === 'clean', { what: 'the indicator' });
+                const c = await compose(browser, 'gmail', { to: recipients, subject: 'Follow-up' });
+                const page = c.page;
                 await page.click('>>> button[role="switch"]');
-                await waitUntil(state, (st) => st['data-secure'] === 'on' && st['data-keys'] === 'all', { what: 'secure-send on, with keys for both recipients (the agent answers Firefox)' });
+                // Keys for both recipients: the agent answers Firefox.
+                await c.waitFor({ secure: 'on', keys: 'all' });
                 // The secure editor is an extension frame, which WebDriver
                 // BiDi does not list; turning secure-send on focuses it, so
                 // the keys go there.
                 await page.waitForSelector('iframe[data-sealpost="secure-editor"]', { visible: true });
                 await page.waitForFunction(() => document.activeElement?.matches('iframe[data-sealpost="secure-editor"]'), { timeout: 10000 });
                 await page.keyboard.type(TEXT.phiBody);
-                await waitUntil(state, (st) => st['data-verdict'] === 'phi', { what: 'the secure text scanned' });
-                await page.click(`[data-test-window] ${SITES.gmail.send}`);
+                await c.waitFor({ verdict: 'phi' });
+                await c.send();
                 const sent = await waitUntil(() => server.sent(), (l) => l.length === 1, { what: 'the encrypted message sent' });
                 const m = sent[0];
                 assert.ok(m.body.includes(ARMOR_BEGIN), 'the site got an OpenPGP message');
