@@ -43,10 +43,7 @@
             this.expect = null;
             this.fast = null;
             this.observer = new MutationObserver((records) => {
-                const expect = this.expect;
-                this.expect = null;
-                this.fast = expect ? landed(expect, records) : null;
-                if (records.some((r) => r.type === 'childList')) this.structure += 1;
+                this.absorb(records);
                 if (this.secureEditor && !this.handingOver) this.keepSiteBodyEmpty();
                 this.session.request();
             });
@@ -196,16 +193,23 @@
             const subject = this.realSubject();
             if (this.secureEditor) return { subject, text: this.secureEditor.text, map: { segs: [] }, v: this.secureEditor.v };
             // Mutations whose records are not delivered yet (a change made in
-            // this task) make the DOM walk necessary; they are part of this read.
+            // this task) are part of this read.
             const missed = this.observer.takeRecords();
-            if (missed.length) {
-                this.fast = null;
-                this.expect = null;
-                if (missed.some((r) => r.type === 'childList')) this.structure += 1;
-            }
+            if (missed.length) this.absorb(missed);
             if (this.fast) return { subject, text: this.fast.text, map: this.fast.map };
             const { text, segs } = Sealpost.textMap.extract(this.body);
             return { subject, text, map: { segs } };
+        }
+
+        /**
+         * Takes in the body's mutation records: counts structural changes, and
+         * keeps the shifted map when they are exactly a predicted key's.
+         */
+        absorb(records) {
+            const expect = this.expect;
+            this.expect = null;
+            this.fast = expect ? landed(expect, records) : null;
+            if (records.some((r) => r.type === 'childList')) this.structure += 1;
         }
 
         /**
@@ -219,7 +223,8 @@
         predict(e) {
             const ch = e.key;
             if (e.defaultPrevented || e.isComposing || e.keyCode === 229 || e.ctrlKey || e.metaKey || e.altKey) return null;
-            if (typeof ch !== 'string' || ch.length === 0 || ch.length > 2 || [...ch].length !== 1 || ch < ' ') return null;
+            // One character (a code point, so a surrogate pair too), not a named key ("Enter", "Dead").
+            if (typeof ch !== 'string' || [...ch].length !== 1 || ch < ' ') return null;
             const base = this.session.base();
             if (!base || !base.map || this.secureEditor || this.handingOver) return null;
             if (e.target === this.subjectEl) {
