@@ -23,15 +23,13 @@ import puppeteer from 'puppeteer-core';
 import { startServer } from '../server.mjs';
 import { REPO } from '../lib/browser.mjs';
 import { SITES, SITE_NAMES, TEXT, waitUntil } from '../lib/compose.mjs';
-import { createAgent, HOST_NAME, E2E_HOST } from '../lib/agent-host.mjs';
+import { createAgent, hostState, registerHost, unregisterHost, FIREFOX_HOST_FILE } from '../lib/agent-host.mjs';
 import { ARMOR_BEGIN } from '../lib/secure.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 const EXT = path.join(process.env.CARGO_TARGET_DIR ? path.resolve(REPO, process.env.CARGO_TARGET_DIR) : path.join(REPO, 'target'), 'extension/firefox-test');
 const EXT_ID = 'sealpost@sealpost.org'; // proxy/src/native/origin.rs FIREFOX_EXTENSION_ID, packaging/native-messaging/firefox
 const POLICY_FILE = '/etc/firefox/policies/policies.json';
-// Firefox's system-wide host manifests (packaging/native-messaging/README.md).
-const HOST_FILE = `/usr/lib/mozilla/native-messaging-hosts/${HOST_NAME}.json`;
 const ARTIFACTS = path.join(path.dirname(EXT), '..', 'extension-artifacts');
 const FINDINGS = ['Maria Lopez', '03/14/1962', '00448291', 'type 2 diabetes', 'uncontrolled type 2 diabetes'];
 
@@ -170,16 +168,14 @@ describe('Firefox build in firefox-esr', () => {
         }
     });
     test('secure-send through the real agent: Send gives the site only ciphertext the recipients can read', async (t) => {
-        const hostText = fs.existsSync(HOST_FILE) ? fs.readFileSync(HOST_FILE, 'utf8') : null;
-        if (hostText !== null && !hostText.includes(E2E_HOST)) {
-            t.skip(`${HOST_FILE} belongs to an installed agent: not replaced`);
+        if (hostState('firefox') === 'foreign') {
+            t.skip(`${FIREFOX_HOST_FILE} belongs to an installed agent: not replaced`);
             return;
         }
         const recipients = ['dr.ames@clinic.test', 'nurse.bell@clinic.test'];
         const agent = await createAgent({ extId: EXT_ID, recipients });
         // Registered as an installer does it for Firefox: allowed_extensions names the extension.
-        fs.mkdirSync(path.dirname(HOST_FILE), { recursive: true });
-        fs.writeFileSync(HOST_FILE, JSON.stringify({ name: HOST_NAME, description: `${E2E_HOST}: Firefox`, path: agent.launcher, type: 'stdio', allowed_extensions: [EXT_ID] }, null, 2));
+        registerHost(agent.launcher, EXT_ID, 'Firefox', 'firefox');
         try {
             await withFirefox(async (browser) => {
                 server.reset();
@@ -205,8 +201,7 @@ describe('Firefox build in firefox-esr', () => {
                 assert.ok(raw.toString().includes('00448291'), 'a recipient recovers the text');
             });
         } finally {
-            const now = fs.existsSync(HOST_FILE) ? fs.readFileSync(HOST_FILE, 'utf8') : '';
-            if (now.includes(E2E_HOST)) fs.rmSync(HOST_FILE, { force: true });
+            unregisterHost('firefox');
             await agent.close();
         }
     });

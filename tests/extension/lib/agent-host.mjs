@@ -26,6 +26,8 @@ import { TARGET } from './browser.mjs';
 export const HOST_NAME = 'com.sealpost.agent';
 export const HOST_DIR = '/etc/chromium/native-messaging-hosts';
 export const HOST_FILE = path.join(HOST_DIR, `${HOST_NAME}.json`);
+/** Firefox's system-wide host manifest (packaging/native-messaging/README.md). */
+export const FIREFOX_HOST_FILE = `/usr/lib/mozilla/native-messaging-hosts/${HOST_NAME}.json`;
 /** In the description of every manifest these tests write. */
 export const E2E_HOST = 'Sealpost agent (e2e)';
 /** The older stand-in's marker (e2e/agent.test.mjs). */
@@ -34,39 +36,46 @@ export const SEALPOST = process.env.SEALPOST_BIN || path.join(TARGET, 'debug/sea
 export const FAKE_AGENT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fake-agent/agent.mjs');
 const PYTHON = 'python3';
 
+/** The host manifest's path for `browser` ('chromium' or 'firefox'). */
+export function hostFile(browser = 'chromium') {
+    return browser === 'firefox' ? FIREFOX_HOST_FILE : HOST_FILE;
+}
+
 /** 'none', 'ours' (a test's, possibly left by a killed run) or 'foreign' (a real install). */
-export function hostState() {
-    if (!fs.existsSync(HOST_FILE)) return 'none';
-    const text = fs.readFileSync(HOST_FILE, 'utf8');
+export function hostState(browser = 'chromium') {
+    const file = hostFile(browser);
+    if (!fs.existsSync(file)) return 'none';
+    const text = fs.readFileSync(file, 'utf8');
     return text.includes(E2E_HOST) || text.includes(STAND_IN) ? 'ours' : 'foreign';
 }
 
 /** Removes a test manifest a killed run may have left; never a real agent's. */
-export function removeStaleHost() {
-    if (hostState() === 'ours') fs.rmSync(HOST_FILE, { force: true });
+export function removeStaleHost(browser = 'chromium') {
+    if (hostState(browser) === 'ours') fs.rmSync(hostFile(browser), { force: true });
 }
 
 /**
- * Points com.sealpost.agent at `launcher` for the extension `extId`
- * (allowed_origins: only it). `what` is added to the description. Refuses
- * to replace a real agent's manifest.
+ * Points com.sealpost.agent at `launcher` for the extension `extId` (only
+ * it: Chromium's allowed_origins, Firefox's allowed_extensions). `what` is
+ * added to the description. Refuses to replace a real agent's manifest.
  */
-export function registerHost(launcher, extId, what = '') {
-    if (hostState() === 'foreign') throw new Error(`${HOST_FILE} belongs to an installed agent; not replacing it`);
-    fs.mkdirSync(HOST_DIR, { recursive: true });
+export function registerHost(launcher, extId, what = '', browser = 'chromium') {
+    const file = hostFile(browser);
+    if (hostState(browser) === 'foreign') throw new Error(`${file} belongs to an installed agent; not replacing it`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     const manifest = {
         name: HOST_NAME,
         description: what ? `${E2E_HOST}: ${what}` : E2E_HOST,
         path: launcher,
         type: 'stdio',
-        allowed_origins: [`chrome-extension://${extId}/`],
+        ...(browser === 'firefox' ? { allowed_extensions: [extId] } : { allowed_origins: [`chrome-extension://${extId}/`] }),
     };
-    fs.writeFileSync(HOST_FILE, JSON.stringify(manifest, null, 2) + '\n');
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
 }
 
 /** Removes our manifest (only ours). */
-export function unregisterHost() {
-    removeStaleHost();
+export function unregisterHost(browser = 'chromium') {
+    removeStaleHost(browser);
 }
 
 function writeScript(file, lines) {
