@@ -19,6 +19,9 @@ pub struct Cues {
     pub clinical: u32,
     /// Relatives (my daughter, her husband).
     pub relative: u32,
+    /// Health information that belongs to one person ("my colonoscopy",
+    /// "his A1c", "Mrs. Odom's dialysis"; not "your", which marketing uses).
+    pub own: u32,
 }
 
 impl Cues {
@@ -26,6 +29,7 @@ impl Cues {
         self.patient += o.patient;
         self.clinical += o.clinical;
         self.relative += o.relative;
+        self.own += o.own;
     }
 }
 
@@ -238,8 +242,13 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     for h in &health {
         health_finding(&mut ctx, h);
         // "his lisinopril", "my RA": somebody's own health.
-        if possessed(text, h.start) {
-            cues.patient += 1;
+        match possessed(text, h.start) {
+            Possessed::Not => {}
+            Possessed::Anyone => cues.patient += 1,
+            Possessed::One => {
+                cues.patient += 1;
+                cues.own += 1;
+            }
         }
     }
     let mut words: Vec<Token> = Vec::new();
@@ -252,6 +261,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     });
     names(&mut ctx, &words);
     lowercase_titled(&mut ctx);
+    credentials_and_eponyms(&mut ctx);
     dates_next_to_names(&mut ctx);
     signature::mark(text, &mut ctx.out);
     let mut findings = ctx.out;
@@ -310,6 +320,19 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
         reason
     };
     ctx.push(cat, h.start, end, conf, reason);
+}
+
+/// A URL that carries a record or person number: a run of five digits or
+/// more, or a query key that names one (`id=`, `pid=`, `mrn=`, `patient`).
+fn url_with_id(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let long_number = url
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= 5);
+    long_number
+        || ["id=", "mrn", "patient", "member", "chart"]
+            .iter()
+            .any(|k| lower.contains(k))
 }
 
 /// Length of a dose right after a drug name (` 500 mg`, ` 10mg`, ` 0.5 mL`).
@@ -396,13 +419,12 @@ fn classify(ctx: &mut Ctx, t: Token) {
         Shape::Email => ctx.push(Category::Email, start, end, 0.95, Reason::Email),
         Shape::Url => {
             let trimmed = s.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
-            ctx.push(
-                Category::Url,
-                start,
-                start + trimmed.len(),
-                0.8,
-                Reason::Url,
-            );
+            let reason = if url_with_id(trimmed) {
+                Reason::Url
+            } else {
+                Reason::UrlPlain
+            };
+            ctx.push(Category::Url, start, start + trimmed.len(), 0.8, reason);
         }
         Shape::Ipv4 => {
             let before = text[..start].trim_end().to_ascii_lowercase();
@@ -445,7 +467,17 @@ fn classify(ctx: &mut Ctx, t: Token) {
                 &all
             };
             if checksum::nanp(ds) {
+                // 800, 833, 844, 855, 866, 877, 888: nobody's own line.
+                let toll_free = ds[0] == 8 && ds[1] == ds[2] && matches!(ds[1], 0 | 3..=8);
                 match label {
+                    _ if toll_free => {
+                        let cat = if label == Some(Label::Fax) {
+                            Category::Fax
+                        } else {
+                            Category::Phone
+                        };
+                        ctx.push(cat, start, end, 0.85, Reason::TollFree)
+                    }
                     Some(Label::Fax) => ctx.push(Category::Fax, start, end, 0.9, Reason::Fax),
                     Some(Label::Phone) => ctx.push(Category::Phone, start, end, 0.9, Reason::Phone),
                     _ => ctx.push(Category::Phone, start, end, 0.85, Reason::Phone),
@@ -474,6 +506,7 @@ fn classify(ctx: &mut Ctx, t: Token) {
         Shape::Street => ctx.push(Category::Address, start, end, 0.85, Reason::StreetAddress),
         Shape::PoBox => ctx.push(Category::Address, start, end, 0.8, Reason::PostBox),
         Shape::CityState => city_state(ctx, start, s),
+        Shape::CapsName => caps_name(ctx, start, s),
         Shape::Mbi if checksum::mbi(s) => {
             let c = if matches!(label, Some(Label::Mbi | Label::HealthPlan)) {
                 0.98
@@ -624,6 +657,35 @@ fn date(ctx: &mut Ctx, start: usize, end: usize, label: Option<Label>) {
         _ => (0.7, Reason::DatePlain),
     };
     ctx.push(Category::Date, start, end, c, r);
+}
+
+/// `HOLLOWAY, BRENT`: a name when the surname (or one half of a
+/// double-barrelled one) and the first name are in the name lists.
+fn caps_name(ctx: &mut Ctx, start: usize, s: &str) {
+    let d = dicts();
+    let Some((surname, rest)) = s.split_once(',') else {
+        return;
+    };
+    let first = rest.split_whitespace().next().unwrap_or("");
+    // O'NEIL is listed as "oneil"; NGUYEN-TRAN under either half.
+    let letters: String = surname
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic() || *c == '-')
+        .collect();
+    let sk = std::iter::once(letters.replace('-', ""))
+        .chain(letters.split('-').map(str::to_string))
+        .map(|w| d.name(&w))
+        .find(|k| k.surname);
+    let fk = d.name(first);
+    if let (Some(sk), true) = (sk, fk.first) {
+        let conf = if sk.common_word || fk.common_word {
+            0.65
+        } else {
+            0.8
+        };
+        let end = start + s.trim_end_matches('.').len();
+        ctx.push(Category::Name, start, end, conf, Reason::NameSurnameFirst);
+    }
 }
 
 /// `Springfield, IL 62704`: the city and state are an address, the ZIP a ZIP.
@@ -998,6 +1060,28 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
                 continue;
             }
         }
+        // "Rosalind Achebe": a first name that is no everyday word, then a
+        // capitalised word in no list that does not look like an
+        // organisation's or an English noun: a surname the census list lacks.
+        if last == i
+            && k.first
+            && !k.common_word
+            && i + 1 < words.len()
+            && joined(w, &words[i + 1])
+            && kind(i + 1) == NameKind::default()
+            && !PLACE_FIRST_NAMES.contains(&word(w))
+            && unlisted_surname(word(&words[i + 1]))
+        {
+            ctx.push(
+                Category::Name,
+                w.start,
+                words[i + 1].end,
+                0.6,
+                Reason::NamePair,
+            );
+            i += 2;
+            continue;
+        }
         // "Lopez, Maria"
         if k.surname && !k.common_word && i + 1 < words.len() {
             let n = &words[i + 1];
@@ -1021,10 +1105,198 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
     }
 }
 
+/// Names followed by a clinician's credentials ("Teresa Okafor, DO", "Dana
+/// Whitcomb LCSW") are clinicians'; names followed by the word for a
+/// building or an institution ("the Jean Whitcomb Cancer Center") are the
+/// name of a place. Neither is a patient.
+fn credentials_and_eponyms(ctx: &mut Ctx) {
+    const CREDENTIALS: &[&str] = &[
+        "MD", "DO", "RN", "NP", "PA", "PA-C", "APRN", "FNP", "FNP-C", "DNP", "CNM", "CRNA", "LPN",
+        "LVN", "MSN", "BSN", "LCSW", "LICSW", "LMFT", "LPC", "PhD", "PsyD", "DDS", "DMD", "PharmD",
+        "RPh", "DPT", "PT", "OT", "OTR", "OTR/L", "CCC-SLP", "SLP", "RD", "RDN", "CDE", "CDCES",
+        "DPM", "OD", "DC", "MPH", "FACP", "FACC", "FAAP", "FACS",
+    ];
+    const PLACES: &[&str] = &[
+        "Building",
+        "Cancer",
+        "Center",
+        "Centre",
+        "Children's",
+        "Clinic",
+        "Foundation",
+        "Fund",
+        "Hall",
+        "Heart",
+        "Hospital",
+        "Institute",
+        "Lecture",
+        "Library",
+        "Memorial",
+        "Pavilion",
+        "Scholarship",
+        "School",
+        "Tower",
+        "Wing",
+        "Award",
+    ];
+    let text = ctx.text;
+    for f in ctx.out.iter_mut().filter(|f| f.category == Category::Name) {
+        let after = &text[f.end..];
+        // The word after ", " or " ", without dots ("M.D." is "MD").
+        let next = |rest: &str| -> String {
+            rest.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ')'))
+                .next()
+                .unwrap_or("")
+                .replace('.', "")
+        };
+        let cred = [", ", " "]
+            .iter()
+            .find_map(|sep| after.strip_prefix(sep))
+            .is_some_and(|rest| CREDENTIALS.contains(&next(rest).as_str()));
+        let place = after
+            .strip_prefix(' ')
+            .is_some_and(|rest| PLACES.contains(&next(rest).as_str()));
+        if cred {
+            f.reason = Reason::NameOfProvider;
+        } else if place && f.reason != Reason::NameOfProvider {
+            f.reason = Reason::NamePlace;
+        }
+    }
+}
+
+/// First names that are as often a city or a state ("Houston Methodist",
+/// "Austin Energy"): not enough, with an unlisted word after them, for a name.
+const PLACE_FIRST_NAMES: &[&str] = &[
+    "Aston",
+    "Aurora",
+    "Austin",
+    "Carolina",
+    "Charlotte",
+    "Chester",
+    "Dakota",
+    "Dallas",
+    "Denver",
+    "Florence",
+    "Georgia",
+    "Houston",
+    "Indiana",
+    "Jackson",
+    "Lincoln",
+    "Madison",
+    "Montana",
+    "Nevada",
+    "Orlando",
+    "Phoenix",
+    "Raleigh",
+    "Savannah",
+    "Sydney",
+    "Troy",
+    "Tyler",
+    "Virginia",
+];
+
+/// A capitalised word in no name list that may still be a surname: not a
+/// word of organisations and places ("Valley", "Foundation"), not a word
+/// with an English noun or adjective ending ("Pediatrics", "Community").
+fn unlisted_surname(w: &str) -> bool {
+    const ORG_WORDS: &[&str] = &[
+        "Academy",
+        "Alliance",
+        "Associates",
+        "Association",
+        "Authority",
+        "Bay",
+        "Board",
+        "Care",
+        "Centre",
+        "Church",
+        "City",
+        "Clinics",
+        "College",
+        "Committee",
+        "Council",
+        "Court",
+        "Department",
+        "District",
+        "Drive",
+        "Family",
+        "Foundation",
+        "Fund",
+        "General",
+        "Hall",
+        "Heights",
+        "Hill",
+        "Hills",
+        "Holdings",
+        "Home",
+        "House",
+        "Institute",
+        "Insurance",
+        "Island",
+        "Labs",
+        "Lake",
+        "Lane",
+        "Law",
+        "Life",
+        "Manor",
+        "Memorial",
+        "Mutual",
+        "Network",
+        "Office",
+        "Park",
+        "Partners",
+        "Place",
+        "Plan",
+        "Plaza",
+        "Point",
+        "Regional",
+        "Rehab",
+        "Research",
+        "River",
+        "Society",
+        "Springs",
+        "State",
+        "Station",
+        "Surgery",
+        "Systems",
+        "Tower",
+        "Towers",
+        "Trust",
+        "Union",
+        "Valley",
+        "Village",
+        "Way",
+        "Wellness",
+        "American",
+        "Parkway",
+        "Pkwy",
+        "Blvd",
+        "Boulevard",
+        "Highway",
+        "Freeway",
+        "Airport",
+    ];
+    const ENDINGS: &[&str] = &[
+        "ity", "tion", "sion", "ment", "ness", "ing", "ical", "ology", "ics", "ance", "ence",
+        "ism", "ship", "ary", "ery", "ory", "acy", "ive", "ous", "ful", "less", "able", "ible",
+        "ies", "ers", "ists",
+    ];
+    w.len() >= 3
+        && w.bytes()
+            .skip(1)
+            .all(|b| b.is_ascii_lowercase() || b >= 0x80)
+        && NOT_NAMES.binary_search(&w).is_err()
+        && !ORG_WORDS.contains(&w)
+        && !ENDINGS.iter().any(|e| w.ends_with(e))
+}
+
 /// Whether one of the two words before `at` is a possessive that makes the
 /// health term somebody's own ("her blood pressure", "his new metformin").
-fn possessed(text: &str, at: usize) -> bool {
-    const POSSESSIVES: &[&str] = &["his", "her", "my", "your", "their", "pt's", "patient's"];
+fn possessed(text: &str, at: usize) -> Possessed {
+    // "your" and "their" address anyone as often as one person ("lower your
+    // A1c", "patients and their caregivers").
+    const ONE: &[&str] = &["his", "her", "my", "pt's", "patient's"];
+    const ANYONE: &[&str] = &["your", "their"];
     let before = &text[..at];
     // Split lazily from the end: only the two words before `at` are read.
     let mut words = before.split_whitespace().rev();
@@ -1035,12 +1307,30 @@ fn possessed(text: &str, at: usize) -> bool {
         && last.starts_with(|c: char| c.is_uppercase())
         && (last.ends_with("'s") || last.ends_with("’s"))
     {
-        return true;
+        return Possessed::One;
     }
-    [Some(last), words.next()]
-        .into_iter()
-        .flatten()
-        .any(|w| POSSESSIVES.iter().any(|p| w.eq_ignore_ascii_case(p)))
+    let near = [Some(last), words.next()];
+    let any = |list: &[&str]| {
+        near.iter()
+            .flatten()
+            .any(|w| list.iter().any(|p| w.eq_ignore_ascii_case(p)))
+    };
+    if any(ONE) {
+        Possessed::One
+    } else if any(ANYONE) {
+        Possessed::Anyone
+    } else {
+        Possessed::Not
+    }
+}
+
+/// Whose health a finding is, from the word before it.
+enum Possessed {
+    Not,
+    /// "your", "their".
+    Anyone,
+    /// "my", "his", "Mrs. Odom's".
+    One,
 }
 
 /// "mrs kowalski": quick notes drop capitals, but a person title followed by

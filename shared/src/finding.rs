@@ -41,6 +41,7 @@ pub enum Reason {
     NameSurnameFirst,
     NameInSignature,
     NameInGreeting,
+    NamePlace,
     DateOfBirth,
     DateNextToName,
     DateOfAdmission,
@@ -57,8 +58,10 @@ pub enum Reason {
     ZipPlusFour,
     Phone,
     Fax,
+    TollFree,
     Email,
     Url,
+    UrlPlain,
     IpAddress,
     SsnValid,
     SsnLabelled,
@@ -100,6 +103,9 @@ impl Reason {
                 "Looks like the sender's name in a sign-off (weighed lightly: not a patient)"
             }
             NameInGreeting => "Looks like the name of the person the message is addressed to",
+            NamePlace => {
+                "A person's name in the name of a place (a centre, a hall, a fund): weighed lightly"
+            }
             DateOfBirth => "Looks like a date of birth",
             DateNextToName => "Looks like a date of birth next to a patient name",
             DateOfAdmission => "Looks like an admission date",
@@ -119,7 +125,11 @@ impl Reason {
             Phone => "Looks like a phone number",
             Fax => "Looks like a fax number",
             Email => "An email address",
-            Url => "A web address, which can point to a patient's records",
+            TollFree => "A toll-free number: an organisation's line, weighed lightly",
+            Url => {
+                "A web address with a record number in it, which can point to a patient's records"
+            }
+            UrlPlain => "A web address (no record number in it, weighed lightly)",
             IpAddress => "An IP address",
             SsnValid => "Looks like a Social Security number (valid SSA format)",
             SsnLabelled => "A Social Security number (after SSN)",

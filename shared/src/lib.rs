@@ -18,10 +18,11 @@
 //! the code list, CPT codes next to a CPT label).
 //!
 //! ## How
-//! Text is cut into paragraph chunks. Each chunk gets one pass of an
-//! Aho-Corasick automaton over all dictionary phrases, labels and cue words,
-//! and one pass of a multi-pattern regex (a lazy DFA) that splits it into
-//! typed tokens. A linear merge gives each token its meaning from the label
+//! Text is cut into paragraph chunks. Each chunk gets one pass of a phrase
+//! index over all dictionary phrases, labels and cue words (one hash probe
+//! per word, the matches a leftmost-longest Aho-Corasick automaton would
+//! give), and one pass of a multi-pattern regex (a lazy DFA) that splits it
+//! into typed tokens. A linear merge gives each token its meaning from the label
 //! just before it; checksums and code lists decide validity. The incremental
 //! scanner re-scans only the chunks an edit touched.
 //!

@@ -3,7 +3,10 @@
 //! unfolded, text/plain parts as they are and text/html parts turned into
 //! text. For `multipart/alternative` the plain-text alternative is scanned.
 
-use mail_parser::MessageParser;
+use std::borrow::Cow;
+
+use mail_parser::decoders::html::html_to_text;
+use mail_parser::{MessageParser, PartType};
 
 use crate::category::Part;
 use crate::config::Policy;
@@ -46,7 +49,11 @@ pub fn message_text(raw: &[u8], toggle_header: &str) -> Result<MessageText, Mime
     }
     let mut body = String::new();
     for i in 0..msg.text_body.len() {
-        if let Some(t) = msg.body_text(i) {
+        let t = match msg.text_part(i as u32).map(|p| &p.body) {
+            Some(PartType::Html(html)) => Some(html_to_text(&blocks_on_lines(html)).into()),
+            _ => msg.body_text(i),
+        };
+        if let Some(t) = t {
             if !body.is_empty() && !t.is_empty() {
                 body.push_str("\n\n");
             }
@@ -59,6 +66,70 @@ pub fn message_text(raw: &[u8], toggle_header: &str) -> Result<MessageText, Mime
         body,
         toggle_header,
     })
+}
+
+/// HTML with a line break before each block (`<div>`, `<tr>`, `<li>`,
+/// headings…) and a space before each table cell. mail-parser's
+/// `html_to_text` breaks lines only at `<br>` and `</p>`, so Gmail's
+/// one-`<div>`-per-line bodies and tables came out as one glued line
+/// ("Guillermo Saavedra02/11/1975Hemoglobin A1c8.7 %"), where no word
+/// boundary is left to find the date or the result by. Tags are only
+/// recognised, never rewritten: the text is what the HTML says.
+fn blocks_on_lines(html: &str) -> Cow<'_, str> {
+    const BLOCKS: &[&[u8]] = &[
+        b"div",
+        b"tr",
+        b"li",
+        b"table",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"blockquote",
+        b"ul",
+        b"ol",
+        b"hr",
+        b"pre",
+        b"dt",
+        b"dd",
+        b"section",
+        b"article",
+        b"header",
+        b"footer",
+    ];
+    const CELLS: &[&[u8]] = &[b"td", b"th"];
+    let b = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for at in memchr::memchr_iter(b'<', b) {
+        let name_start = at + 1;
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let name = &b[name_start..name_start + name_len];
+        let is = |list: &[&[u8]]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
+        let insert = if is(BLOCKS) {
+            "<br>"
+        } else if is(CELLS) {
+            " "
+        } else {
+            continue;
+        };
+        let o = out.get_or_insert_with(|| String::with_capacity(html.len() + html.len() / 8));
+        o.push_str(&html[copied..at]);
+        o.push_str(insert);
+        copied = at;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(html),
+    }
 }
 
 /// Parses, scans and judges a raw message under a policy.
@@ -100,6 +171,38 @@ mod tests {
         assert_eq!(m.subject.as_deref(), Some("Lab results"));
         assert_eq!(m.body, "A1C = 9.2 for María\r\n");
         assert_eq!(m.toggle_header.as_deref(), Some("on"));
+    }
+
+    #[test]
+    fn html_blocks_and_cells_stay_apart() {
+        let raw = b"Subject: x\r\nContent-Type: text/html\r\n\r\n<div>Hi Dr. Nasser,</div><div>See below.</div>\
+<table><tr><th>Name</th><th>DOB</th></tr><TR><TD>Guillermo Saavedra</TD><td>02/11/1975</td></tr></table><ul><li>one</li><li>two</li></ul>";
+        let m = message_text(raw, "X").unwrap();
+        assert_eq!(
+            m.body.split_whitespace().collect::<Vec<_>>(),
+            [
+                "Hi",
+                "Dr.",
+                "Nasser,",
+                "See",
+                "below.",
+                "Name",
+                "DOB",
+                "Guillermo",
+                "Saavedra",
+                "02/11/1975",
+                "one",
+                "two"
+            ]
+        );
+        assert!(
+            m.body.contains("Guillermo Saavedra 02/11/1975"),
+            "{:?}",
+            m.body
+        );
+        assert!(m.body.contains("Nasser,\nSee below."), "{:?}", m.body);
+        // Plain text that looks like tags is left alone.
+        assert_eq!(blocks_on_lines("a < b, x<y"), "a < b, x<y");
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub(crate) enum Shape {
     Number,
     /// A run of capitalised words that may hold a name.
     Names,
+    /// `HOLLOWAY, BRENT`: a name in capitals, surname first, as EHR exports
+    /// and tables print them.
+    CapsName,
 }
 
 const MONTH: &str = r"(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|[Mm]ay|[Jj]une?|[Jj]uly?|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|[Dd]ec(?:ember)?|JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC)";
@@ -177,6 +180,12 @@ fn patterns() -> Vec<(Shape, String)> {
         (
             Shape::Number,
             format!(r"{b}(?:[0-9]{{4,}}(?:-[0-9]+)*|[0-9]+(?:-[0-9]+)+){b}"),
+        ),
+        (
+            Shape::CapsName,
+            format!(
+                r"{b}(?:[A-Z]['’])?[A-Z]{{2,}}(?:-[A-Z]{{2,}})?,\x20?[A-Z]{{2,}}(?:-[A-Z]{{2,}})?(?:\x20[A-Z](?:\.|[A-Z]+)?)?{b}\.?"
+            ),
         ),
         // Names: a title and capitalised words, or a run of two to four
         // capitalised words joined by spaces, commas or middle initials.
@@ -427,6 +436,12 @@ mod tests {
             ("Thanks, John Smith", Shape::Names, "Thanks, John Smith"),
             ("to Dr. Lopez.", Shape::Names, "Dr. Lopez"),
             ("Pt José Garcia", Shape::Names, "Pt José Garcia"),
+            (
+                "0212 HOLLOWAY, BRENT 0073",
+                Shape::CapsName,
+                "HOLLOWAY, BRENT",
+            ),
+            ("pt O'NEIL,MARY K. seen", Shape::CapsName, "O'NEIL,MARY K."),
         ];
         for (text, shape, want) in cases {
             let got = shapes(text);

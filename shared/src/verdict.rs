@@ -42,6 +42,7 @@ fn identifying_weight(f: &Finding) -> f32 {
         Ssn | Mrn | HealthPlanId | Mbi => 1.0,
         Name => match f.reason {
             Reason::NameOfProvider => 0.3,
+            Reason::NamePlace => 0.1,
             Reason::NameInSignature => 0.35,
             Reason::NameInGreeting => 0.85,
             Reason::NameAfterLabel | Reason::NameAfterTitle | Reason::NameSurnameFirst => 0.95,
@@ -59,6 +60,8 @@ fn identifying_weight(f: &Finding) -> f32 {
         },
         CreditCard | License | Vehicle | Account => 0.75,
         Device | OtherId => 0.55,
+        Phone | Fax if f.reason == Reason::TollFree => 0.05,
+        Url if f.reason == Reason::UrlPlain => 0.1,
         Phone | Email | Fax => 0.5,
         Zip | Url | Ip => 0.3,
         Dea | Npi => 0.0,
@@ -200,16 +203,28 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     let ids: Vec<&Finding> = fs.iter().filter(|f| identifying_weight(f) > 0.0).collect();
     // Outside care, addresses, numbers and codes are mostly an
     // organisation's contact details, not a patient's.
+    // Nor where nobody in the message is a person of their own: no
+    // patient's name, date of birth, age or number, no relative.
+    let anchored = inp.cues.relative > 0
+        || inp.cues.own > 0
+        || fs
+            .iter()
+            .any(|f| personal(f) && f.reason != Reason::NameOfProvider);
     let strength = |i: &Finding| {
-        let org = if care || personal(i) { 1.0 } else { 0.6 };
+        let org = if (care && anchored) || personal(i) {
+            1.0
+        } else {
+            0.6
+        };
         identifying_weight(i) * i.confidence * org
     };
     let mut link: f32 = 0.0;
     // From each health finding: several identifiers close to it (an
     // account number, a street, a ZIP) are several chances that one of them
     // is the patient's.
-    // Only where the message is about care: elsewhere a venue's street, city
-    // and ZIP are one organisation, not three chances.
+    // Only where the message is about care and somebody in it is a person of
+    // their own: elsewhere a venue's street, city and ZIP are one
+    // organisation, not three chances.
     // Near means within LINK_WINDOW in the body, or anywhere when either
     // side is in the subject (see `proximity`). So that long messages dense
     // with findings cost linear time, not the square of their findings, the
@@ -221,7 +236,7 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     let fold_ids = |m: f32, xs: &[&Finding]| xs.iter().fold(m, |m, i| m * (1.0 - strength(i)));
     let ids_missed_subject = fold_ids(1.0, &ids[..ids_in_subject]);
     let ids_missed_all = fold_ids(ids_missed_subject, &ids[ids_in_subject..]);
-    for h in health.iter().filter(|_| care) {
+    for h in health.iter().filter(|_| care && anchored) {
         let missed = if subject_only || h.part == Part::Subject {
             ids_missed_all
         } else {
@@ -292,7 +307,11 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // Somebody described as a patient (a name with their date of birth, SSN
     // or licence) is PHI even without a diagnosis: being somebody's patient
     // is health information.
-    let profile_strength = patient_profile(&ids);
+    let providers: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| matches!(f.category, Category::Dea | Category::Npi))
+        .collect();
+    let profile_strength = patient_profile(&ids, &providers);
     let patient = if care && profile_strength > 0.0 {
         0.55 + 0.25 * profile_strength
     } else {
@@ -325,9 +344,14 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
 
 /// The strength of the best name that sits next to an identifier which
 /// singles one person out (date of birth, SSN, licence), 0.0 if none.
-fn patient_profile(ids: &[&Finding]) -> f32 {
+///
+/// A name with a DEA number or an NPI next to it is a clinician's (a
+/// credentialing list, a prescriber block), and their licence is a medical
+/// licence.
+fn patient_profile(ids: &[&Finding], providers: &[&Finding]) -> f32 {
     ids.iter()
         .filter(|n| n.category == Category::Name && identifying_weight(n) >= 0.85)
+        .filter(|n| within(providers, n.part, n.start, NEAR).is_empty())
         .filter(|n| {
             within(ids, n.part, n.start, LINK_WINDOW)
                 .iter()
@@ -481,5 +505,48 @@ mod tests {
             ..Cues::default()
         };
         assert_ne!(verdict_of(&fs, cues), Verdict::Phi);
+    }
+
+    /// A bulletin: health terms with the sender's phone, address and web
+    /// page near them, and a "patient" in the text, but nobody in it.
+    #[test]
+    fn organisation_contacts_without_a_person_are_not_phi() {
+        let fs = [
+            f(Category::Condition, 0, 0.8, Reason::Condition),
+            f(Category::Medication, 30, 0.8, Reason::Medication),
+            f(Category::Phone, 60, 0.85, Reason::Phone),
+            f(Category::Address, 90, 0.85, Reason::StreetAddress),
+            f(Category::Zip, 120, 0.9, Reason::ZipNextToState),
+            f(Category::Url, 140, 0.8, Reason::UrlPlain),
+        ];
+        let cues = Cues {
+            patient: 1,
+            ..Cues::default()
+        };
+        assert_ne!(verdict_of(&fs, cues), Verdict::Phi);
+        // The same with somebody's own health in it ("my colonoscopy") is.
+        let own = Cues { own: 1, ..cues };
+        assert_eq!(verdict_of(&fs, own), Verdict::Phi);
+    }
+
+    /// A credentialing list: a clinician's name, licence and DEA number.
+    #[test]
+    fn a_clinicians_licence_is_no_patient_profile() {
+        let licence = |dea: bool| {
+            let mut v = vec![
+                f(Category::Name, 0, 0.8, Reason::NamePair),
+                f(Category::License, 30, 0.85, Reason::Labelled),
+            ];
+            if dea {
+                v.push(f(Category::Dea, 60, 0.98, Reason::DeaChecksum));
+            }
+            v
+        };
+        let cues = Cues {
+            patient: 2,
+            ..Cues::default()
+        };
+        assert_eq!(verdict_of(&licence(false), cues), Verdict::Phi);
+        assert_ne!(verdict_of(&licence(true), cues), Verdict::Phi);
     }
 }

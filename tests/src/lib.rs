@@ -23,6 +23,11 @@ pub fn labelled_dir() -> PathBuf {
     repo_root().join("shared/testdata/labelled")
 }
 
+/// The second labelled set, written blind to the detector (see its README).
+pub fn holdout_dir() -> PathBuf {
+    repo_root().join("shared/testdata/holdout")
+}
+
 /// The `sealpost` binary of this workspace, built once if needed.
 pub fn sealpost_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
@@ -80,7 +85,12 @@ pub struct Label {
 
 /// Reads `labels.tsv` of the labelled set.
 pub fn labels() -> Vec<Label> {
-    let path = labelled_dir().join("labels.tsv");
+    labels_in(&labelled_dir())
+}
+
+/// Reads `labels.tsv` of a labelled set in `dir`.
+pub fn labels_in(dir: &Path) -> Vec<Label> {
+    let path = dir.join("labels.tsv");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     text.lines()

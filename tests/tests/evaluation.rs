@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use sealpost_policy::{evaluate, Policy, Verdict};
-use sealpost_tests::{labelled_dir, labels, shared_dir};
+use sealpost_tests::{holdout_dir, labelled_dir, labels, labels_in, shared_dir};
 
 #[derive(Default)]
 struct Counts {
@@ -28,22 +28,74 @@ fn crlf(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Message-level figures of one labelled set.
+struct SetFigures {
+    /// Share of the `phi` messages judged `phi`.
+    recall: f64,
+    /// Share of the `clean` messages judged `phi`.
+    fp_rate: f64,
+}
+
 #[test]
 fn labelled_set_meets_recall_and_false_positive_targets() {
-    let policy = Policy::default();
     let labels = labels();
     assert!(
         labels.len() >= 100,
         "labelled set too small: {}",
         labels.len()
     );
+    let f = evaluate_set(&labelled_dir(), &labels);
+    assert!(
+        f.recall >= 0.97,
+        "message-level recall {:.3} below 0.97",
+        f.recall
+    );
+    assert!(
+        f.fp_rate <= 0.02,
+        "phi on {:.3} of labelled business mail (target ≤ 0.02)",
+        f.fp_rate
+    );
+}
+
+/// The set written blind to the detector. Its business mail is mostly the
+/// hardest kind (health-industry bulletins, newsletters, agendas, press
+/// releases with people's names next to diseases), so it is held to the
+/// figures it had when it was added, as a guard against regressions, not to
+/// the 2 % target for ordinary business mail (held above and on the real
+/// business mail below).
+#[test]
+fn holdout_set_keeps_its_figures() {
+    let labels = labels_in(&holdout_dir());
+    assert!(
+        labels.len() >= 150,
+        "holdout set too small: {}",
+        labels.len()
+    );
+    let f = evaluate_set(&holdout_dir(), &labels);
+    assert!(
+        f.recall >= 0.97,
+        "holdout recall {:.3} below 0.97",
+        f.recall
+    );
+    assert!(
+        f.fp_rate <= 0.10,
+        "phi on {:.3} of the holdout business mail (was ≤ 0.10)",
+        f.fp_rate
+    );
+}
+
+/// Runs the detector over a labelled set, prints per-category and
+/// message-level figures and returns the latter.
+fn evaluate_set(dir: &std::path::Path, labels: &[sealpost_tests::Label]) -> SetFigures {
+    let policy = Policy::default();
+    println!("\n{}:", dir.display());
     let mut per_cat: BTreeMap<String, Counts> = BTreeMap::new();
     let (mut phi_total, mut phi_hit, mut phi_hit_or_possible) = (0, 0, 0);
     let (mut clean_total, mut clean_phi, mut clean_possible) = (0, 0, 0);
     let mut misses = Vec::new();
     let mut false_alarms = Vec::new();
-    for l in &labels {
-        let raw = fs::read(labelled_dir().join(&l.file)).unwrap();
+    for l in labels {
+        let raw = fs::read(dir.join(&l.file)).unwrap();
         let (_, a) = evaluate(&raw, &policy).unwrap_or_else(|e| panic!("{}: {e}", l.file));
         // Line endings must not change the verdict.
         let (_, a2) = evaluate(&crlf(&raw), &policy).unwrap();
@@ -120,14 +172,7 @@ fn labelled_set_meets_recall_and_false_positive_targets() {
     if !false_alarms.is_empty() {
         println!("false phi: {}", false_alarms.join(", "));
     }
-    assert!(
-        recall >= 0.97,
-        "message-level recall {recall:.3} below 0.97"
-    );
-    assert!(
-        fp_rate <= 0.02,
-        "phi on {fp_rate:.3} of labelled business mail (target ≤ 0.02)"
-    );
+    SetFigures { recall, fp_rate }
 }
 
 #[test]

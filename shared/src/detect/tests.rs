@@ -372,10 +372,164 @@ fn not_names_is_sorted() {
 #[test]
 fn possessives_before_health_terms() {
     let at = |t: &str, w: &str| possessed(t, t.find(w).expect("word in text"));
-    assert!(at("refill his lisinopril", "lisinopril"));
-    assert!(at("my poorly controlled diabetes", "controlled"));
-    assert!(at("take Mrs. Odom's dialysis run", "dialysis"));
-    assert!(!at("the lisinopril shortage", "lisinopril"));
-    assert!(!at("her clinic runs the diabetes program", "diabetes"));
-    assert!(!at("the clinic's dialysis unit", "dialysis"));
+    assert!(matches!(
+        at("refill his lisinopril", "lisinopril"),
+        Possessed::One
+    ));
+    assert!(matches!(
+        at("my poorly controlled diabetes", "controlled"),
+        Possessed::One
+    ));
+    assert!(matches!(
+        at("take Mrs. Odom's dialysis run", "dialysis"),
+        Possessed::One
+    ));
+    assert!(matches!(at("to lower your A1c", "A1c"), Possessed::Anyone));
+    assert!(matches!(
+        at("patients and their insulin pens", "insulin"),
+        Possessed::Anyone
+    ));
+    assert!(matches!(
+        at("the lisinopril shortage", "lisinopril"),
+        Possessed::Not
+    ));
+    assert!(matches!(
+        at("her clinic runs the diabetes program", "diabetes"),
+        Possessed::Not
+    ));
+    assert!(matches!(
+        at("the clinic's dialysis unit", "dialysis"),
+        Possessed::Not
+    ));
+}
+
+fn reason_of(text: &str, cat: Category, want: &str) -> Option<Reason> {
+    found(text)
+        .into_iter()
+        .find(|(c, s, _)| *c == cat && s == want)
+        .map(|(_, _, r)| r)
+}
+
+#[test]
+fn toll_free_numbers_are_an_organisations() {
+    for n in [
+        "1-800-555-0142",
+        "(888) 555-0117",
+        "877.555.0128",
+        "1 833 555 0101",
+    ] {
+        let t = format!("call us at {n} today");
+        assert_eq!(
+            reason_of(&t, Category::Phone, n),
+            Some(Reason::TollFree),
+            "{t}"
+        );
+    }
+    // 899 and 811 are no toll-free codes; 617 is somebody's line.
+    for n in ["(899) 555-0142", "(617) 555-0142"] {
+        let t = format!("call at {n} today");
+        assert_eq!(
+            reason_of(&t, Category::Phone, n),
+            Some(Reason::Phone),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        reason_of("Fax: 1-800-555-0199", Category::Fax, "1-800-555-0199"),
+        Some(Reason::TollFree)
+    );
+}
+
+#[test]
+fn urls_with_and_without_record_numbers() {
+    let cases = [
+        (
+            "https://portal.example.org/visit/join?pid=CV00417752",
+            Reason::Url,
+        ),
+        ("https://example.org/chart/88213904", Reason::Url),
+        ("https://example.org/results?member=W12", Reason::Url),
+        (
+            "https://www.evergreenhealthplan.com/healthysteps",
+            Reason::UrlPlain,
+        ),
+        ("www.example.org/flu-shots-2025", Reason::UrlPlain),
+    ];
+    for (u, want) in cases {
+        let t = format!("see {u} now");
+        assert_eq!(reason_of(&t, Category::Url, u), Some(want), "{u}");
+    }
+}
+
+#[test]
+fn first_name_and_unlisted_surname() {
+    check(&[
+        (
+            "Rosalind Achebe - HIV VL came back detectable",
+            Category::Name,
+            Some("Rosalind Achebe"),
+        ),
+        (
+            "Please pay. Howard Lindqvist",
+            Category::Name,
+            Some("Howard Lindqvist"),
+        ),
+        // Places and organisations after a first name, first names that are
+        // cities, and everyday words are no surname.
+        ("the Howard Foundation gala", Category::Name, None),
+        ("at Houston Aeros games", Category::Name, None),
+        ("Allen Parkway exit", Category::Name, None),
+        ("Howard Pediatrics opened", Category::Name, None),
+        ("Howard Community day", Category::Name, None),
+    ]);
+}
+
+#[test]
+fn credentials_make_clinicians_and_buildings_make_places() {
+    let r = |t: &str, n: &str| reason_of(t, Category::Name, n);
+    assert_eq!(
+        r("CKD and RAAS — Teresa Okafor, DO", "Teresa Okafor"),
+        Some(Reason::NameOfProvider)
+    );
+    assert_eq!(
+        r("your visit with Maria Lopez, M.D. today", "Maria Lopez"),
+        Some(Reason::NameOfProvider)
+    );
+    assert_eq!(
+        r("seen by Maria Lopez LCSW weekly", "Maria Lopez"),
+        Some(Reason::NameOfProvider)
+    );
+    assert_eq!(
+        r("the Jean Whitcomb Cancer Center opened", "Jean Whitcomb"),
+        Some(Reason::NamePlace)
+    );
+    // "Do" after a name is a verb, not a credential.
+    assert_eq!(
+        r("Maria Lopez do you have", "Maria Lopez"),
+        Some(Reason::NamePair)
+    );
+}
+
+#[test]
+fn names_in_capitals_surname_first() {
+    check(&[
+        (
+            "0212  HOLLOWAY, BRENT   00731552",
+            Category::Name,
+            Some("HOLLOWAY, BRENT"),
+        ),
+        (
+            "pt O'NEIL, MARY K. seen",
+            Category::Name,
+            Some("O'NEIL, MARY K"),
+        ),
+        (
+            "NGUYEN-TRAN, LINDA seen",
+            Category::Name,
+            Some("NGUYEN-TRAN, LINDA"),
+        ),
+        // A city and a state, and capitals that are no names.
+        ("BOSTON, MA 02139", Category::Name, None),
+        ("NOTICE, PLEASE READ", Category::Name, None),
+    ]);
 }
