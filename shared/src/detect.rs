@@ -22,6 +22,8 @@ pub struct Cues {
     /// Health information that belongs to one person ("my colonoscopy",
     /// "his A1c", "Mrs. Odom's dialysis"; not "your", which marketing uses).
     pub own: u32,
+    /// Words of mail sent to many (unsubscribe, press release, CME credit).
+    pub bulk: u32,
 }
 
 impl Cues {
@@ -30,6 +32,7 @@ impl Cues {
         self.clinical += o.clinical;
         self.relative += o.relative;
         self.own += o.own;
+        self.bulk += o.bulk;
     }
 }
 
@@ -97,7 +100,15 @@ impl Ctx<'_> {
                 | Label::Admission
                 | Label::Discharge
         );
-        if separators_only(gap, 12) || (loose && short_words(gap, 28)) {
+        // "DL CA D1234567", "License: NY 123456": the issuing state between.
+        let state_between = || {
+            let w = gap.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '#' | '-'));
+            w.len() == 2 && w.bytes().all(|b| b.is_ascii_uppercase()) && gap.len() <= 8
+        };
+        if separators_only(gap, 12)
+            || (loose && short_words(gap, 28))
+            || (label == Label::License && state_between())
+        {
             Some(label)
         } else {
             None
@@ -220,6 +231,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
             Some(Cue::Patient) => cues.patient += 1,
             Some(Cue::Clinical) => cues.clinical += 1,
             Some(Cue::Relative) => cues.relative += 1,
+            Some(Cue::Bulk) => cues.bulk += 1,
             None => {}
         }
         if h.term.health.is_some() {
@@ -1160,8 +1172,96 @@ fn credentials_and_eponyms(ctx: &mut Ctx) {
             f.reason = Reason::NameOfProvider;
         } else if place && f.reason != Reason::NameOfProvider {
             f.reason = Reason::NamePlace;
+        } else if f.reason != Reason::NameOfProvider
+            && (role_after(after) || role_before(&text[..f.start]))
+        {
+            f.reason = Reason::NameWithRole;
         }
     }
+}
+
+/// Words for a job that, next to a name, make it a member of staff, an
+/// executive or a speaker rather than a patient. Lower case; compared
+/// without regard to case.
+const ROLES: &[&str] = &[
+    "administrator",
+    "analyst",
+    "artist",
+    "assistant",
+    "associate",
+    "attorney",
+    "ceo",
+    "cfo",
+    "chair",
+    "chairman",
+    "chairs",
+    "chairwoman",
+    "chief",
+    "cmo",
+    "cno",
+    "consultant",
+    "coo",
+    "coordinator",
+    "counsel",
+    "dean",
+    "director",
+    "editor",
+    "engineer",
+    "executive",
+    "founder",
+    "liaison",
+    "manager",
+    "navigator",
+    "officer",
+    "partner",
+    "president",
+    "professor",
+    "receptionist",
+    "recruiter",
+    "representative",
+    "scheduler",
+    "secretary",
+    "specialist",
+    "speaker",
+    "supervisor",
+    "treasurer",
+    "vp",
+];
+
+/// ", wellness coordinator", ", Media Relations Manager": a role within the
+/// few words after a comma, before the end of the phrase.
+fn role_after(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(", ") else {
+        return false;
+    };
+    let phrase = rest
+        .split(['.', ',', ';', '\n', '(', ')'])
+        .next()
+        .unwrap_or("");
+    phrase
+        .split_whitespace()
+        .take(5)
+        .any(|w| ROLES.iter().any(|r| w.eq_ignore_ascii_case(r)))
+}
+
+/// "local artist Mae Castellanos", "CEO Gregory Ostendorf", "honorary
+/// chairs Tom and Alicia Brennan": a role right before the name (or before
+/// the first name of a couple).
+fn role_before(before: &str) -> bool {
+    if !before.ends_with(' ') {
+        return false;
+    }
+    let mut words = before.split_whitespace().rev();
+    let is_role =
+        |w: Option<&str>| w.is_some_and(|w| ROLES.iter().any(|r| w.eq_ignore_ascii_case(r)));
+    let last = words.next();
+    if is_role(last) {
+        return true;
+    }
+    let first = words.next();
+    last == Some("and")
+        && first.is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
+        && is_role(words.next())
 }
 
 /// First names that are as often a city or a state ("Houston Methodist",

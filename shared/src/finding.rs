@@ -42,6 +42,7 @@ pub enum Reason {
     NameInSignature,
     NameInGreeting,
     NamePlace,
+    NameWithRole,
     DateOfBirth,
     DateNextToName,
     DateOfAdmission,
@@ -105,6 +106,9 @@ impl Reason {
             NameInGreeting => "Looks like the name of the person the message is addressed to",
             NamePlace => {
                 "A person's name in the name of a place (a centre, a hall, a fund): weighed lightly"
+            }
+            NameWithRole => {
+                "A name with a job title next to it (staff, an executive, a speaker): weighed lightly"
             }
             DateOfBirth => "Looks like a date of birth",
             DateNextToName => "Looks like a date of birth next to a patient name",

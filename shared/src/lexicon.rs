@@ -57,6 +57,9 @@ pub(crate) enum Cue {
     Clinical,
     /// Unmistakably about a patient (pt, dx, DOB, MRN, diagnosed).
     Patient,
+    /// Mail sent to many: a press release, a newsletter, a course
+    /// announcement ("unsubscribe", "media contact", "CME credit").
+    Bulk,
 }
 
 /// A form of address before a name.
@@ -264,6 +267,10 @@ const LABELS: &[(Label, &[&str])] = &[
             "dl",
             "dl #",
             "dl#",
+            "cdl",
+            "cdl #",
+            "cdl#",
+            "cdl no",
             "driver's license",
             "drivers license",
             "driver license",
@@ -741,6 +748,24 @@ const CUES: &[(Cue, &[&str])] = &[
             "her mother",
             "his father",
             "her father",
+        ],
+    ),
+    (
+        Cue::Bulk,
+        &[
+            "unsubscribe",
+            "for immediate release",
+            "media contact",
+            "media contacts",
+            "press release",
+            "category 1 credit",
+            "category 1 credits",
+            "continuing medical education",
+            "register now",
+            "view this email in your browser",
+            "view in browser",
+            "manage your preferences",
+            "email preferences",
         ],
     ),
 ];

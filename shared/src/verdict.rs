@@ -43,6 +43,7 @@ fn identifying_weight(f: &Finding) -> f32 {
         Name => match f.reason {
             Reason::NameOfProvider => 0.3,
             Reason::NamePlace => 0.1,
+            Reason::NameWithRole => 0.35,
             Reason::NameInSignature => 0.35,
             Reason::NameInGreeting => 0.85,
             Reason::NameAfterLabel | Reason::NameAfterTitle | Reason::NameSurnameFirst => 0.95,
@@ -233,7 +234,14 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // windows are looked up by binary search. The factors are multiplied in
     // the findings' order either way.
     let ids_in_subject = ids.partition_point(|f| f.part == Part::Subject);
-    let fold_ids = |m: f32, xs: &[&Finding]| xs.iter().fold(m, |m, i| m * (1.0 - strength(i)));
+    // Plain dates (a deadline, an event) are many in any message and each
+    // says little: they count one at a time, from the identifier's side
+    // below, never as several chances together.
+    let fold_ids = |m: f32, xs: &[&Finding]| {
+        xs.iter()
+            .filter(|i| i.reason != Reason::DatePlain)
+            .fold(m, |m, i| m * (1.0 - strength(i)))
+    };
     let ids_missed_subject = fold_ids(1.0, &ids[..ids_in_subject]);
     let ids_missed_all = fold_ids(ids_missed_subject, &ids[ids_in_subject..]);
     for h in health.iter().filter(|_| care && anchored) {
@@ -327,11 +335,19 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
             .fold(0.0, f32::max);
         (best * 0.45).min(possible.max(0.01) + 0.05).min(phi - 0.01)
     };
-    let score = strong
+    let mut score = strong
         .max(link)
         .max(patient)
         .max(health_only)
         .clamp(0.0, 1.0);
+    // Mail sent to many (a press release, a newsletter, a course) names
+    // speakers, donors and executives next to diseases: at most possible,
+    // unless it carries a medical id, speaks to one named person or tells
+    // of somebody's own health.
+    let to_one = fs.iter().any(|f| f.reason == Reason::NameInGreeting);
+    if inp.cues.bulk > 0 && strong == 0.0 && !to_one && inp.cues.own == 0 {
+        score = score.min(phi - 0.01);
+    }
     let verdict = if score >= phi {
         Verdict::Phi
     } else if score >= possible {
@@ -548,5 +564,42 @@ mod tests {
         };
         assert_eq!(verdict_of(&licence(false), cues), Verdict::Phi);
         assert_ne!(verdict_of(&licence(true), cues), Verdict::Phi);
+    }
+
+    /// A press release or a course: names next to diseases, no medical id,
+    /// nobody addressed by name, nobody's own health.
+    #[test]
+    fn mail_to_many_is_at_most_possible() {
+        let fs = [
+            f(Category::Name, 0, 0.8, Reason::NamePair),
+            f(Category::Condition, 30, 0.8, Reason::Condition),
+            f(Category::Procedure, 60, 0.8, Reason::Procedure),
+        ];
+        let cues = Cues {
+            patient: 1,
+            ..Cues::default()
+        };
+        assert_eq!(verdict_of(&fs, cues), Verdict::Phi);
+        let bulk = Cues { bulk: 1, ..cues };
+        assert_eq!(verdict_of(&fs, bulk), Verdict::Possible);
+        // With a medical record number it is PHI all the same.
+        let mut with_mrn = fs.to_vec();
+        with_mrn.push(f(Category::Mrn, 90, 0.92, Reason::Labelled));
+        assert_eq!(verdict_of(&with_mrn, bulk), Verdict::Phi);
+    }
+
+    /// Five event dates near a condition are not five chances of a patient.
+    #[test]
+    fn plain_dates_do_not_add_up() {
+        let mut fs = vec![f(Category::Condition, 0, 0.8, Reason::Condition)];
+        for k in 1..=5 {
+            fs.push(f(Category::Date, 20 * k, 0.7, Reason::DatePlain));
+        }
+        fs.push(f(Category::Name, 300, 0.8, Reason::NameWithRole));
+        let cues = Cues {
+            patient: 1,
+            ..Cues::default()
+        };
+        assert_ne!(verdict_of(&fs, cues), Verdict::Phi);
     }
 }

@@ -533,3 +533,63 @@ fn names_in_capitals_surname_first() {
         ("NOTICE, PLEASE READ", Category::Name, None),
     ]);
 }
+
+#[test]
+fn licences_with_the_issuing_state() {
+    check(&[
+        (
+            "Driver (CDL TX 28841975) was examined",
+            Category::License,
+            Some("28841975"),
+        ),
+        (
+            "DL# CA D1234567 on file",
+            Category::License,
+            Some("D1234567"),
+        ),
+        ("License NY 123456", Category::License, Some("123456")),
+        // Not a state: a word.
+        ("license was renewed 123456 times", Category::License, None),
+    ]);
+}
+
+#[test]
+fn names_with_a_role_are_staff() {
+    let r = |t: &str, n: &str| reason_of(t, Category::Name, n);
+    assert_eq!(
+        r(
+            "Questions? Reach out to Jada Morris, wellness coordinator.",
+            "Jada Morris"
+        ),
+        Some(Reason::NameWithRole)
+    );
+    assert_eq!(
+        r(
+            "Media contact: Kira Holloway, Media Relations Manager",
+            "Kira Holloway"
+        ),
+        Some(Reason::NameWithRole)
+    );
+    assert_eq!(
+        r(
+            "a garden designed by local artist Mae Castellanos.",
+            "Mae Castellanos"
+        ),
+        Some(Reason::NameWithRole)
+    );
+    assert_eq!(
+        r(
+            "thanks to honorary chairs Tom and Alicia Brennan.",
+            "Alicia Brennan"
+        ),
+        Some(Reason::NameWithRole)
+    );
+    // A patient with a condition after the comma keeps a patient's weight.
+    assert_eq!(
+        r(
+            "Seen today: Maria Lopez, type 2 diabetes, A1c 9.2",
+            "Maria Lopez"
+        ),
+        Some(Reason::NamePair)
+    );
+}
