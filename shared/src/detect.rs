@@ -1180,16 +1180,12 @@ fn credentials_and_eponyms(ctx: &mut Ctx) {
     }
 }
 
-/// Words for a job that, next to a name, make it a member of staff, an
-/// executive or a speaker rather than a patient. Lower case; compared
-/// without regard to case.
+/// Words for a position in an organisation that, next to a name, make it a
+/// member of staff, an executive or a speaker rather than a patient. Not
+/// occupations a patient may be described by ("John Smith, retired
+/// engineer"). Lower case; compared without regard to case.
 const ROLES: &[&str] = &[
     "administrator",
-    "analyst",
-    "artist",
-    "assistant",
-    "associate",
-    "attorney",
     "ceo",
     "cfo",
     "chair",
@@ -1199,28 +1195,20 @@ const ROLES: &[&str] = &[
     "chief",
     "cmo",
     "cno",
-    "consultant",
     "coo",
     "coordinator",
     "counsel",
-    "dean",
     "director",
-    "editor",
-    "engineer",
     "executive",
-    "founder",
     "liaison",
     "manager",
     "navigator",
     "officer",
-    "partner",
     "president",
-    "professor",
     "receptionist",
     "recruiter",
     "representative",
     "scheduler",
-    "secretary",
     "specialist",
     "speaker",
     "supervisor",

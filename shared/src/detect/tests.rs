@@ -571,10 +571,7 @@ fn names_with_a_role_are_staff() {
         Some(Reason::NameWithRole)
     );
     assert_eq!(
-        r(
-            "a garden designed by local artist Mae Castellanos.",
-            "Mae Castellanos"
-        ),
+        r("a word from CEO Gregory Ostendorf.", "Gregory Ostendorf"),
         Some(Reason::NameWithRole)
     );
     assert_eq!(
@@ -584,7 +581,12 @@ fn names_with_a_role_are_staff() {
         ),
         Some(Reason::NameWithRole)
     );
-    // A patient with a condition after the comma keeps a patient's weight.
+    // A patient described by an occupation, or with a condition after the
+    // comma, keeps a patient's weight.
+    assert_eq!(
+        r("Referral: John Smith, retired engineer, COPD", "John Smith"),
+        Some(Reason::NamePair)
+    );
     assert_eq!(
         r(
             "Seen today: Maria Lopez, type 2 diabetes, A1c 9.2",
