@@ -1170,11 +1170,11 @@ fn credentials_and_eponyms(ctx: &mut Ctx) {
             .is_some_and(|rest| PLACES.contains(&next(rest).as_str()));
         if cred {
             f.reason = Reason::NameOfProvider;
-        } else if place && f.reason != Reason::NameOfProvider {
+        } else if f.reason == Reason::NameOfProvider {
+            // "Dr. Alan Greer, medical director" stays a clinician.
+        } else if place {
             f.reason = Reason::NamePlace;
-        } else if f.reason != Reason::NameOfProvider
-            && (role_after(after) || role_before(&text[..f.start]))
-        {
+        } else if role_after(after) || role_before(&text[..f.start]) {
             f.reason = Reason::NameWithRole;
         }
     }
@@ -1226,13 +1226,14 @@ fn role_after(after: &str) -> bool {
         .split(['.', ',', ';', '\n', '(', ')'])
         .next()
         .unwrap_or("");
-    phrase
-        .split_whitespace()
-        .take(5)
-        .any(|w| ROLES.iter().any(|r| w.eq_ignore_ascii_case(r)))
+    phrase.split_whitespace().take(5).any(is_role)
 }
 
-/// "local artist Mae Castellanos", "CEO Gregory Ostendorf", "honorary
+fn is_role(w: &str) -> bool {
+    ROLES.iter().any(|r| w.eq_ignore_ascii_case(r))
+}
+
+/// "CEO Gregory Ostendorf", "coordinator Jada Morris", "honorary
 /// chairs Tom and Alicia Brennan": a role right before the name (or before
 /// the first name of a couple).
 fn role_before(before: &str) -> bool {
@@ -1240,16 +1241,14 @@ fn role_before(before: &str) -> bool {
         return false;
     }
     let mut words = before.split_whitespace().rev();
-    let is_role =
-        |w: Option<&str>| w.is_some_and(|w| ROLES.iter().any(|r| w.eq_ignore_ascii_case(r)));
     let last = words.next();
-    if is_role(last) {
+    if last.is_some_and(is_role) {
         return true;
     }
     let first = words.next();
     last == Some("and")
         && first.is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
-        && is_role(words.next())
+        && words.next().is_some_and(is_role)
 }
 
 /// First names that are as often a city or a state ("Houston Methodist",
