@@ -975,8 +975,12 @@ impl Lexicon {
                 Case::Any => true,
                 Case::Exact => written == spelled,
                 Case::NotUpper => {
-                    !(written.iter().filter(|b| b.is_ascii_alphabetic()).count() > 1
-                        && written.iter().all(|b| !b.is_ascii_lowercase()))
+                    let upper = written.iter().filter(|b| b.is_ascii_alphabetic()).count() > 1
+                        && written.iter().all(|b| !b.is_ascii_lowercase());
+                    // A label in capitals is still one with a colon or `#`
+                    // after it, as forms print them ("DL: D1234567",
+                    // "DOS: 03/04/2026"); "DL 1234" is a Delta flight.
+                    !upper || (term.label.is_some() && matches!(bytes.get(e), Some(b':' | b'#')))
                 }
             };
             if ok {
@@ -1166,6 +1170,11 @@ mod tests {
     #[test]
     fn upper_case_short_words_are_not_cues() {
         assert!(hits("call at 3 PM PT").iter().all(|(w, _)| w != "PT"));
+        // A label in capitals counts with a colon or `#` after it only.
+        assert!(hits("on DL 1234 to Atlanta").iter().all(|(w, _)| w != "DL"));
+        for form in ["DL: D1234567", "DL# D1234567", "DOS: 03/04/2026"] {
+            assert!(hits(form).iter().any(|(_, t)| t.label.is_some()), "{form}");
+        }
         assert!(
             hits("tia als").iter().all(|(_, t)| t.health.is_none()),
             "abbreviations are case-exact"
