@@ -116,6 +116,10 @@ pub(crate) struct Lexicon {
     terms: Vec<Term>,
     /// The phrase as listed, for `Case::Exact` terms.
     spelled: Vec<String>,
+    /// The next phrase that folds to the same bytes ("end-stage renal
+    /// disease", "end stage renal disease"), or `u32::MAX`: the index finds
+    /// one of them, the spelling check picks the one written.
+    twins: Vec<u32>,
 }
 
 const LABELS: &[(Label, &[&str])] = &[
@@ -941,11 +945,19 @@ impl Lexicon {
         let folded: Vec<Vec<u8>> = pats.iter().map(|p| fold_pattern(p.as_bytes())).collect();
         // The phrases are the crate's own data: each begins with the mark
         // (checked by tests), so the index builds.
-        let phrases = PhraseIndex::new(folded);
+        let mut twins = vec![u32::MAX; folded.len()];
+        let mut last: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+        for (i, p) in folded.iter().enumerate().rev() {
+            if let Some(j) = last.insert(p, i) {
+                twins[i] = j as u32;
+            }
+        }
+        let phrases = PhraseIndex::new(folded.clone());
         Lexicon {
             phrases,
             terms,
             spelled: pats,
+            twins,
         }
     }
 
@@ -953,44 +965,59 @@ impl Lexicon {
     pub(crate) fn hits(&self, text: &str, mut f: impl FnMut(Hit)) {
         let bytes = text.as_bytes();
         let folded = fold_text(bytes);
-        self.phrases.find_iter(&folded, |id, _, end| {
+        self.phrases.find_iter(&folded, |first, _, end| {
             // Folded offsets are one ahead of the text's (the leading mark);
             // a pattern's leading mark stands for the byte before the word.
-            let spelled = self.spelled[id].as_bytes();
+            // Twins fold alike, so they have the same length.
             let e = end - 1;
-            let Some(s) = e.checked_sub(spelled.len()) else {
+            let Some(s) = e.checked_sub(self.spelled[first].len()) else {
                 return;
             };
             if !word_edge(text, s, e) {
                 return;
             }
-            let term = self.terms[id];
             let written = &bytes[s..e];
-            // Folding maps every separator before a word to one mark, so
-            // "s/p" and "s-p" fold alike: check the spelling itself.
-            if !written.eq_ignore_ascii_case(spelled) {
-                return;
-            }
-            let ok = match term.case {
-                Case::Any => true,
-                Case::Exact => written == spelled,
-                Case::NotUpper => {
-                    let upper = written.iter().filter(|b| b.is_ascii_alphabetic()).count() > 1
-                        && written.iter().all(|b| !b.is_ascii_lowercase());
-                    // A label in capitals is still one with a colon or `#`
-                    // after it, as forms print them ("DL: D1234567",
-                    // "DOS: 03/04/2026"); "DL 1234" is a Delta flight.
-                    !upper || (term.label.is_some() && matches!(bytes.get(e), Some(b':' | b'#')))
+            let mut id = first;
+            loop {
+                if let Some(term) = self.spelled_as(id, written, bytes.get(e)) {
+                    f(Hit {
+                        term,
+                        start: s,
+                        end: e,
+                    });
+                    return;
                 }
-            };
-            if ok {
-                f(Hit {
-                    term,
-                    start: s,
-                    end: e,
-                });
+                match self.twins[id] {
+                    u32::MAX => return,
+                    next => id = next as usize,
+                }
             }
         });
+    }
+
+    /// The term of phrase `id` if `written` (followed by `next`) spells it
+    /// in a case it counts in.
+    fn spelled_as(&self, id: usize, written: &[u8], next: Option<&u8>) -> Option<Term> {
+        let spelled = self.spelled[id].as_bytes();
+        let term = self.terms[id];
+        // Folding maps every separator before a word to one mark, so
+        // "s/p" and "s-p" fold alike: check the spelling itself.
+        if !written.eq_ignore_ascii_case(spelled) {
+            return None;
+        }
+        let ok = match term.case {
+            Case::Any => true,
+            Case::Exact => written == spelled,
+            Case::NotUpper => {
+                let upper = written.iter().filter(|b| b.is_ascii_alphabetic()).count() > 1
+                    && written.iter().all(|b| !b.is_ascii_lowercase());
+                // A label in capitals is still one with a colon or `#`
+                // after it, as forms print them ("DL: D1234567",
+                // "DOS: 03/04/2026"); "DL 1234" is a Delta flight.
+                !upper || (term.label.is_some() && matches!(next, Some(b':' | b'#')))
+            }
+        };
+        ok.then_some(term)
     }
 }
 
@@ -1165,6 +1192,20 @@ mod tests {
         assert!(hits("prediabetesx").is_empty());
         assert!(hits("WALDEN-RX-0091").is_empty());
         assert!(hits("reactive (HIV-1)").iter().any(|(w, _)| w == "HIV"));
+    }
+
+    #[test]
+    fn phrases_that_fold_alike_are_each_found_as_written() {
+        // Listed both with a hyphen and with a space: one folded phrase.
+        for t in ["has end-stage renal disease", "has end stage renal disease"] {
+            assert!(
+                hits(t).iter().any(|(w, h)| w.ends_with("renal disease")
+                    && w.len() > 13
+                    && h.health.is_some()),
+                "{t}: {:?}",
+                hits(t)
+            );
+        }
     }
 
     #[test]
