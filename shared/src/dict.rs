@@ -105,8 +105,31 @@ impl Dicts {
         }
     }
 
-    /// Looks up a word (any case) in the name lists.
+    /// Looks up a word (any case) in the name lists. A double-barrelled
+    /// name the lists lack ("Mendoza-Ruiz", "Mary-Kate") is read by its
+    /// parts: a surname when every part is a name and one is a surname, a
+    /// first name when every part is one.
     pub fn name(&self, word: &str) -> NameKind {
+        let whole = self.name_as_listed(word);
+        if whole.any() || !word.contains('-') {
+            return whole;
+        }
+        let (mut first, mut surname, mut named, mut common) = (true, false, true, false);
+        for part in word.split('-') {
+            let k = self.name_as_listed(part);
+            first &= k.first;
+            surname |= k.surname;
+            named &= k.any();
+            common |= k.common_word;
+        }
+        NameKind {
+            first,
+            surname: named && surname,
+            common_word: common,
+        }
+    }
+
+    fn name_as_listed(&self, word: &str) -> NameKind {
         let mut buf = [0u8; 32];
         let Some(key) = ascii_lower(word, &mut buf) else {
             return NameKind::default();
@@ -168,6 +191,12 @@ fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
             'ò'..='ö' | 'ø' | 'Ò'..='Ö' | 'Ø' => 'o',
             'ù'..='ü' | 'Ù'..='Ü' => 'u',
             'ý' | 'ÿ' | 'Ý' => 'y',
+            // Latin Extended-A and the Vietnamese letters: Łukasz, Đặng,
+            // Nguyễn, Dvořák.
+            c if ('\u{100}'..='\u{17f}').contains(&c) => extended_a(c)?,
+            'Ơ' | 'ơ' => 'o',
+            'Ư' | 'ư' => 'u',
+            c if ('\u{1ea0}'..='\u{1ef9}').contains(&c) => vietnamese(c),
             '’' => '\x27',
             _ if c.is_ascii() => c.to_ascii_lowercase(),
             _ => return None,
@@ -176,6 +205,53 @@ fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
         n += 1;
     }
     Some(&buf[..n])
+}
+
+/// The ASCII base of a Latin Extended-A letter (U+0100..U+017F), which the
+/// block orders by base letter; `None` for the ligatures (IJ, Œ) and ĸ.
+fn extended_a(c: char) -> Option<char> {
+    const BASES: &[(u32, char)] = &[
+        (0x106, 'a'),
+        (0x10e, 'c'),
+        (0x112, 'd'),
+        (0x11c, 'e'),
+        (0x124, 'g'),
+        (0x128, 'h'),
+        (0x132, 'i'),
+        (0x134, '-'),
+        (0x136, 'j'),
+        (0x138, 'k'),
+        (0x139, '-'),
+        (0x143, 'l'),
+        (0x149, 'n'),
+        (0x14a, '-'),
+        (0x14c, 'n'),
+        (0x152, 'o'),
+        (0x154, '-'),
+        (0x15a, 'r'),
+        (0x162, 's'),
+        (0x168, 't'),
+        (0x174, 'u'),
+        (0x176, 'w'),
+        (0x179, 'y'),
+        (0x17f, 'z'),
+    ];
+    let n = u32::from(c);
+    let i = BASES.partition_point(|&(end, _)| end <= n);
+    BASES.get(i).map(|&(_, b)| b).filter(|&b| b != '-')
+}
+
+/// The ASCII base of a Vietnamese letter (U+1EA0..U+1EF9), which the block
+/// orders by base vowel.
+fn vietnamese(c: char) -> char {
+    match u32::from(c) {
+        0x1ea0..=0x1eb7 => 'a',
+        0x1eb8..=0x1ec7 => 'e',
+        0x1ec8..=0x1ecb => 'i',
+        0x1ecc..=0x1ee3 => 'o',
+        0x1ee4..=0x1ef1 => 'u',
+        _ => 'y',
+    }
 }
 
 /// The dictionaries, loaded once.
@@ -197,6 +273,13 @@ mod tests {
         assert!(!d.name("Xqzv").any());
         assert!(d.name("María").first && d.name("Hernández").surname);
         assert!(d.name("Müller").surname && !d.name("Müllerß").any());
+        // Latin Extended-A and Vietnamese letters fold to their base.
+        assert!(d.name("Nguyễn").surname && d.name("Tomáš").first);
+        assert!(d.name("Dvořák").surname && d.name("ĐẶNG").surname);
+        // Double-barrelled names by their parts.
+        assert!(d.name("Mendoza-Ruiz").surname && !d.name("Mendoza-Ruiz").first);
+        assert!(d.name("Mary-Kate").first);
+        assert!(!d.name("Mendoza-Xqzv").any() && !d.name("Follow-Up").surname);
         assert!(d.icd10("E11.9") && d.icd10("e119") && d.icd10("I10") && d.icd10("Z3A"));
         assert!(!d.icd10("E11.99999") && !d.icd10("A1C") && !d.icd10("E1"));
         assert!(d.zip("02139") && d.zip("90210"));

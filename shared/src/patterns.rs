@@ -57,10 +57,13 @@ const STREET_SUFFIX: &str = r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lan
 fn patterns() -> Vec<(Shape, String)> {
     let b = r"(?-u:\b)";
     let ext = r"(?:\s*(?:x|ext\.?|extension)\s*[0-9]{1,5})?";
-    // Capitalised words: ASCII and Latin-1 letters. Full Unicode classes make
-    // the lazy DFA an order of magnitude slower for little gain here.
-    let cap = r"[A-Z][a-zß-öø-ÿ]+";
-    let word = format!(r"(?:Ma?c[A-Z][a-z]+|[A-Z]['’][A-Z][a-zß-öø-ÿ]+|{cap})(?:-{cap})?");
+    // Capitalised words: ASCII, Latin-1, Latin Extended-A (Polish, Czech,
+    // Turkish) and the Vietnamese letters. Full Unicode classes make the
+    // lazy DFA an order of magnitude slower for little gain here.
+    let lower = r"a-zß-öø-ÿ\x{100}-\x{17f}ơư\x{1ea0}-\x{1ef9}";
+    let upper = r"A-ZÀ-ÖØ-Þ\x{100}-\x{17f}ƠƯ\x{1ea0}-\x{1ef9}";
+    let cap = format!(r"[{upper}][{lower}]+");
+    let word = format!(r"(?:Ma?c[A-Z][a-z]+|[A-Z]['’][A-Z][{lower}]+|{cap})(?:-{cap})?");
     vec![
         (
             Shape::Email,
