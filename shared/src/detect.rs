@@ -24,6 +24,10 @@ pub struct Cues {
     pub own: u32,
     /// Words of mail sent to many (unsubscribe, press release, CME credit).
     pub bulk: u32,
+    /// The writer's own or their family's health ("my knee surgery", "my
+    /// son", "his ADHD" after "my son"): whoever signs is the patient or
+    /// speaks for them.
+    pub mine: u32,
 }
 
 impl Cues {
@@ -33,6 +37,7 @@ impl Cues {
         self.relative += o.relative;
         self.own += o.own;
         self.bulk += o.bulk;
+        self.mine += o.mine;
     }
 }
 
@@ -230,7 +235,15 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
         match h.term.cue {
             Some(Cue::Patient) => cues.patient += 1,
             Some(Cue::Clinical) => cues.clinical += 1,
-            Some(Cue::Relative) => cues.relative += 1,
+            Some(Cue::Relative) => {
+                cues.relative += 1;
+                if text[h.start..]
+                    .get(..3)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("my "))
+                {
+                    cues.mine += 1;
+                }
+            }
             Some(Cue::Bulk) => cues.bulk += 1,
             None => {}
         }
@@ -260,6 +273,11 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
             Possessed::One => {
                 cues.patient += 1;
                 cues.own += 1;
+            }
+            Possessed::Mine => {
+                cues.patient += 1;
+                cues.own += 1;
+                cues.mine += 1;
             }
         }
     }
@@ -1382,7 +1400,7 @@ fn unlisted_surname(w: &str) -> bool {
 fn possessed(text: &str, at: usize) -> Possessed {
     // "your" and "their" address anyone as often as one person ("lower your
     // A1c", "patients and their caregivers").
-    const ONE: &[&str] = &["his", "her", "my", "pt's", "patient's"];
+    const ONE: &[&str] = &["his", "her", "pt's", "patient's"];
     const ANYONE: &[&str] = &["your", "their"];
     let before = &text[..at];
     // Split lazily from the end: only the two words before `at` are read.
@@ -1402,7 +1420,9 @@ fn possessed(text: &str, at: usize) -> Possessed {
             .flatten()
             .any(|w| list.iter().any(|p| w.eq_ignore_ascii_case(p)))
     };
-    if any(ONE) {
+    if any(&["my"]) {
+        Possessed::Mine
+    } else if any(ONE) {
         Possessed::One
     } else if any(ANYONE) {
         Possessed::Anyone
@@ -1416,8 +1436,10 @@ enum Possessed {
     Not,
     /// "your", "their".
     Anyone,
-    /// "my", "his", "Mrs. Odom's".
+    /// "his", "Mrs. Odom's".
     One,
+    /// "my".
+    Mine,
 }
 
 /// "mrs kowalski": quick notes drop capitals, but a person title followed by

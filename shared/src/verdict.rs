@@ -211,13 +211,24 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         || fs
             .iter()
             .any(|f| personal(f) && f.reason != Reason::NameOfProvider);
+    // Whoever signs a message about their own or their family's care is
+    // the patient or speaks for them: their sign-off names the patient's
+    // family, not a clerk.
+    let signed_by_patient = care && inp.cues.mine > 0;
+    let weight = |i: &Finding| {
+        if signed_by_patient && i.reason == Reason::NameInSignature {
+            0.85
+        } else {
+            identifying_weight(i)
+        }
+    };
     let strength = |i: &Finding| {
         let org = if (care && anchored) || personal(i) {
             1.0
         } else {
             0.6
         };
-        identifying_weight(i) * i.confidence * org
+        weight(i) * i.confidence * org
     };
     let mut link: f32 = 0.0;
     // From each health finding: several identifiers close to it (an
@@ -511,6 +522,25 @@ mod tests {
         assert_eq!(verdict_of(&fs, cues), Verdict::Phi);
         // Without any clinical wording it is only possible.
         assert_eq!(verdict_of(&fs, Cues::default()), Verdict::Possible);
+    }
+
+    #[test]
+    fn a_sign_off_names_the_patient_when_the_writer_tells_of_their_family() {
+        // "my son ... his ADHD ... focalin 10mg ... Brittany Sorensen"
+        let fs = [
+            f(Category::Condition, 40, 0.8, Reason::Condition),
+            f(Category::Medication, 60, 0.95, Reason::MedicationDose),
+            f(Category::Name, 300, 0.8, Reason::NameInSignature),
+        ];
+        let cues = Cues {
+            patient: 1,
+            relative: 1,
+            ..Cues::default()
+        };
+        // A clerk's or a colleague's sign-off: not the patient.
+        assert_ne!(verdict_of(&fs, cues), Verdict::Phi);
+        let mine = Cues { mine: 1, ..cues };
+        assert_eq!(verdict_of(&fs, mine), Verdict::Phi);
     }
 
     #[test]

@@ -38,9 +38,14 @@ fn addressee_and_possessives_tie_health_to_a_person() {
     for body in [
         "Hi Arthur,\n\nYour fasting labs from 2/6 are back: LDL 168, HDL 38, A1C 5.9.",
         "Driver change: Hank will take Mrs. Odom's dialysis run, pickup 5:15am.",
+        // The writer's own family: the sign-off names the patient's parent.
+        "hi my son aiden is 6 and still wetting the bed, hes on the focalin 10mg for his adhd, is it ok to take ddavp too\n\nthanks\nBrittany Sorensen",
     ] {
         assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
     }
+    // A clerk's sign-off under somebody else's care is no patient.
+    let clerk = "the patient is on focalin 10mg for adhd, is it ok to take ddavp too\n\nthanks\nBrittany Sorensen";
+    assert_ne!(verdict(None, clerk), Verdict::Phi);
 }
 
 #[test]

@@ -378,7 +378,7 @@ fn possessives_before_health_terms() {
     ));
     assert!(matches!(
         at("my poorly controlled diabetes", "controlled"),
-        Possessed::One
+        Possessed::Mine
     ));
     assert!(matches!(
         at("take Mrs. Odom's dialysis run", "dialysis"),
