@@ -59,6 +59,7 @@ fn main() {
         "conditions.txt",
         "procedures.txt",
         "labs.txt",
+        "specialties.txt",
         "drugs.txt",
         "drugs_ambiguous.txt",
         "clinical_abbrevs.tsv",

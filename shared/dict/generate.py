@@ -309,6 +309,7 @@ def write_curated(stats: dict) -> None:
     stats["conditions.txt"] = write_list("conditions.txt", expand_curated(CONDITIONS))
     stats["procedures.txt"] = write_list("procedures.txt", expand_curated(PROCEDURES))
     stats["labs.txt"] = write_list("labs.txt", expand_curated(LABS))
+    stats["specialties.txt"] = write_list("specialties.txt", expand_curated(SPECIALTIES))
     abbrevs = []
     for cat, items in CLINICAL_ABBREVS.items():
         abbrevs += [f"{a}\t{cat}" for a in items.split()]
@@ -489,9 +490,18 @@ conditions.txt {st("conditions.txt")}
 procedures.txt {st("procedures.txt")}
 labs.txt {st("labs.txt")}
 
+## specialties.txt
+{curated} Same form and variants as conditions.txt: medical specialties,
+clinics and services whose name says what somebody is treated for
+("Hepatology Clinic", "behavioral health", "well-child visit", "emergency
+department"). The detector reports them as health context (category
+`condition`) with their own explanation and a lower confidence than a named
+condition. specialties.txt {st("specialties.txt")}
+
 ## clinical_abbrevs.tsv
 {curated} Two tab-separated columns `ABBREV<TAB>category`, category one of
-`condition|procedure|lab`; sorted by bytes. Uppercase (or conventional
+`condition|procedure|lab|medication` (medication: vaccine abbreviations such
+as DTaP, MMR); sorted by bytes. Uppercase (or conventional
 mixed-case, e.g. `HbA1c`) abbreviations that collide with business usage
 (CBC news, BMP images, INR currency, PSA announcements, ...), so the detector
 matches them case-sensitively and with lower confidence. Left out entirely
@@ -651,7 +661,7 @@ CONDITIONS = [
     "chronic hepatitis b", "chronic hepatitis c", "sepsis",
     "septic shock", "septicemia", "bacteremia", "mrsa", "staph infection",
     "strep throat", "streptococcal pharyngitis", "cellulitis", "abscess",
-    "lyme disease", "measles", "mumps", "rubella", "chickenpox",
+    "lyme disease", "measles", "mumps", "rubella", "chickenpox", "varicella",
     "chicken pox", "herpes zoster", "mononucleosis", "influenza", "flu",
     "stomach flu", "swine flu", "bird flu", "covid", "covid-19", "covid19",
     "long covid", "coronavirus", "sars-cov-2", "monkeypox", "mpox", "ebola",
@@ -826,6 +836,32 @@ CONDITIONS = [
     "brain death", "brain dead", "internal bleeding", "hemorrhage",
     "chronic fatigue syndrome", "lymphedema", "amputee", "lymph node involvement", "heat stroke", "heatstroke", "hypothermia",
     "frostbite", "third-degree burns", "second-degree burns", "smoke inhalation",
+]
+
+# Specialties, clinics and services: an appointment there tells what
+# somebody is treated for (see PROVENANCE.md, specialties.txt).
+SPECIALTIES = [
+    "behavioral health", "behavioural health", "psychiatry", "psychiatric",
+    "psychiatrist", "psychotherapy", "therapy session", "therapy sessions",
+    "counseling session", "counseling sessions", "counselling session",
+    "addiction medicine", "addiction treatment", "substance use treatment",
+    "recovery program", "detox", "methadone clinic", "suboxone clinic",
+    "hepatology", "hepatologist", "oncology", "oncologist",
+    "hematology", "hematologist", "hematology oncology", "radiation oncology",
+    "nephrology", "nephrologist", "rheumatology", "rheumatologist",
+    "endocrinology", "endocrinologist", "gastroenterology",
+    "gastroenterologist", "pulmonology", "pulmonologist", "cardiology",
+    "cardiologist", "neurology", "neurologist", "urology", "urologist",
+    "gynecology", "gynecologist", "obstetrics", "ob-gyn", "prenatal visit",
+    "fertility clinic", "fertility treatment", "reproductive endocrinology",
+    "dermatology", "dermatologist", "ophthalmology", "ophthalmologist",
+    "retina specialist", "orthopedics", "orthopaedics", "orthopedic surgeon",
+    "podiatry", "podiatrist", "allergist", "pain clinic", "sleep clinic",
+    "sleep study", "wound clinic", "dialysis center", "dialysis unit",
+    "infusion center", "cancer center", "transplant center",
+    "emergency department", "emergency room", "urgent care visit",
+    "er visit", "ed visit", "well-child visit", "well child check",
+    "well-baby visit", "new patient visit",
 ]
 
 PROCEDURES = [
@@ -1126,6 +1162,10 @@ CLINICAL_ABBREVS = {
     "procedure": """
         CABG ECG EEG EGD EKG EMG ERCP IUI IVF MRI ORIF PCI TAVR THA TKA TURP
         CPR DEXA LASIK
+    """,
+    # Childhood and adult vaccines as schedules and reminders write them.
+    "medication": """
+        DTaP Tdap IPV MMR MMRV Hib PCV13 PCV15 PCV20 PPSV23 HepB HepA
     """,
     "lab": """
         A1C ABG AMH ANA BMP BNP BUN CBC CMP CRP ESR FSH GFR HCG HDL HbA1c Hgb

@@ -334,6 +334,12 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
             None => (conf, Reason::Lab, h.end),
         },
         Category::Procedure => (conf, Reason::Procedure, h.end),
+        _ if h.term.specialty => {
+            if !visit_near(ctx.text, h.start, h.end) {
+                return;
+            }
+            (conf, Reason::Specialty, h.end)
+        }
         _ => (
             conf,
             if h.term.case == crate::lexicon::Case::Exact {
@@ -350,6 +356,49 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
         reason
     };
     ctx.push(cat, h.start, end, conf, reason);
+}
+
+/// Whether a visit is spoken of within a few lines of a specialty or
+/// service: "your appointment ... at Evergreen Behavioral Health", "date of
+/// service ... Emergency Department". A department named in a signature, a
+/// rota or a credentialing list is nobody's care.
+fn visit_near(text: &str, start: usize, end: usize) -> bool {
+    const RADIUS: usize = 200;
+    const VISIT: &[&str] = &[
+        "appointment",
+        "appointments",
+        "appt",
+        "appts",
+        "visit",
+        "visits",
+        "seen",
+        "missed",
+        "reschedule",
+        "rescheduled",
+        "check-in",
+        "admitted",
+        "discharged",
+        "date of service",
+        "session",
+        "sessions",
+    ];
+    let mut lo = start.saturating_sub(RADIUS);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (end + RADIUS).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    let window = text[lo..hi].to_ascii_lowercase();
+    let letter = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphabetic);
+    // Whole words only: "visitors" is no visit.
+    VISIT.iter().any(|w| {
+        window.match_indices(w).any(|(at, _)| {
+            let b = window.as_bytes();
+            !letter(at.checked_sub(1).and_then(|i| b.get(i))) && !letter(b.get(at + w.len()))
+        })
+    })
 }
 
 /// A URL that carries a record or person number: a run of five digits or

@@ -79,6 +79,8 @@ pub enum Reason {
     CdtCode,
     Condition,
     ConditionAbbrev,
+    /// A specialty, clinic or service that says what somebody is treated for.
+    Specialty,
     Medication,
     MedicationDose,
     Procedure,
@@ -150,6 +152,9 @@ impl Reason {
             CdtCode => "A CDT dental procedure code",
             Condition => "Names a medical condition or diagnosis",
             ConditionAbbrev => "A clinical abbreviation for a condition, test or procedure",
+            Specialty => {
+                "Names a medical specialty or service: a visit there says what someone is treated for"
+            }
             Medication => "Names a medication",
             MedicationDose => "Names a medication with its dose",
             Procedure => "Names a medical procedure",

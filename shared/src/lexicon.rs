@@ -90,6 +90,8 @@ pub(crate) struct Term {
     pub case: Case,
     /// A drug name that is also an English word: counted only with a dose.
     pub needs_dose: bool,
+    /// A specialty or service (`specialties.txt`), not a condition itself.
+    pub specialty: bool,
 }
 
 impl Term {
@@ -100,6 +102,7 @@ impl Term {
         title: None,
         case: Case::Any,
         needs_dose: false,
+        specialty: false,
     };
 }
 
@@ -849,6 +852,19 @@ impl Lexicon {
                 ));
             }
         }
+        // After the health lists, so a phrase listed there keeps its own
+        // category ("er visit" is a procedure).
+        for p in lines(include_str!("../dict/specialties.txt")) {
+            let i = entry(p, Case::Any);
+            staged.push((
+                i,
+                Term {
+                    health: Some((Category::Condition, 0.7)),
+                    specialty: true,
+                    ..Term::EMPTY
+                },
+            ));
+        }
         for p in lines(include_str!("../dict/drugs_ambiguous.txt")) {
             let i = entry(p, Case::Any);
             staged.push((
@@ -926,6 +942,7 @@ impl Lexicon {
             if m.health.is_none() && t.health.is_some() {
                 m.health = t.health;
                 m.needs_dose = t.needs_dose;
+                m.specialty = t.specialty;
             }
             m.label = m.label.or(t.label);
             m.cue = m.cue.max(t.cue);

@@ -164,7 +164,17 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     let care = inp.cues.patient > 0
         || fs.iter().any(|f| {
             matches!(f.category, Category::Icd10 | Category::Cpt)
-                || matches!(f.reason, Reason::LabValue | Reason::VitalSign)
+                || matches!(
+                    f.reason,
+                    Reason::LabValue
+                        | Reason::VitalSign
+                        // A visit: a specialty next to an appointment, or a
+                        // date of service, admission or discharge.
+                        | Reason::Specialty
+                        | Reason::DateOfService
+                        | Reason::DateOfAdmission
+                        | Reason::DateOfDischarge
+                )
         });
     // Bare abbreviations (CAD, ALS, STD) mean something medical only where
     // the message is about care or names other health information.
@@ -190,12 +200,20 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // A message that names several kinds of health information is about
     // health, whatever words surround them.
     let kinds = {
-        let mut k: Vec<Category> = health.iter().map(|f| f.category).collect();
+        let mut k: Vec<Category> = health
+            .iter()
+            .filter(|f| f.reason != Reason::Specialty)
+            .map(|f| f.category)
+            .collect();
         k.sort();
         k.dedup();
         k.len()
     };
-    let density_context = match (health.len(), kinds) {
+    let named = health
+        .iter()
+        .filter(|f| f.reason != Reason::Specialty)
+        .count();
+    let density_context = match (named, kinds) {
         (n, k) if n >= 3 && k >= 2 => 0.85,
         (n, _) if n >= 2 => 0.75,
         _ => 0.0,

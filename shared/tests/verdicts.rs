@@ -49,6 +49,23 @@ fn addressee_and_possessives_tie_health_to_a_person() {
 }
 
 #[test]
+fn a_visit_to_a_specialty_is_health_information() {
+    for body in [
+        "Dear Mr. Hakimi,\n\nOur records show that you missed your appointment on 05/12/2025 at 10:40 AM with Dr. Samira Yousef in the Hepatology Clinic.",
+        "Hi Mr. Ogunleye,\n\nThis is a reminder that Tobi's 4-year well-child visit with Dr. Sato is scheduled for 11/03/2025. She is due for her DTaP, IPV and MMR.",
+    ] {
+        assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+    // Departments in a notice, a rota or a signature are nobody's visit.
+    for body in [
+        "Patients and visitors: free valet at the Cancer Center entrance. Do not park in the Emergency Department lot.\n\nTom Reyes\nDirector, Facilities",
+        "On call this weekend for Cardiology: Jane Whitfield, pager 555-0101; Neurology: Omar Haddad, pager 555-0102.",
+    ] {
+        assert_ne!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
 fn senders_clinicians_and_venues_are_not_patients() {
     for body in [
         "Join us for the diabetes education summit at 350 N Orleans St, Chicago, IL 60654. Keynote: Dr. Helen Ashworth on type 2 diabetes.",
