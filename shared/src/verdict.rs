@@ -160,8 +160,10 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         .map(|f| f.confidence)
         .fold(0.0, f32::max);
     // Words that make somebody a patient, or codes only care produces.
-    // A lab value or a vital sign is a measurement of somebody's body.
+    // A lab value or a vital sign is a measurement of somebody's body. The
+    // writer's own or family's health ("my daughter's surgery") is care too.
     let care = inp.cues.patient > 0
+        || inp.cues.mine > 0
         || fs.iter().any(|f| {
             matches!(f.category, Category::Icd10 | Category::Cpt)
                 || matches!(

@@ -39,6 +39,7 @@ fn addressee_and_possessives_tie_health_to_a_person() {
         "Hi Arthur,\n\nYour fasting labs from 2/6 are back: LDL 168, HDL 38, A1C 5.9.",
         "Driver change: Hank will take Mrs. Odom's dialysis run, pickup 5:15am.",
         // The writer's own family: the sign-off names the patient's parent.
+        "Hi, I'd like to pay the balance for my daughter Sophia's ear tube surgery, account 770023415. Please put it on my card 4895 5597 9711 4712, name on the card is Kelly A Marchetti.",
         "hi my son aiden is 6 and still wetting the bed, hes on the focalin 10mg for his adhd, is it ok to take ddavp too\n\nthanks\nBrittany Sorensen",
     ] {
         assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
