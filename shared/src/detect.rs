@@ -28,6 +28,9 @@ pub struct Cues {
     /// son", "his ADHD" after "my son"): whoever signs is the patient or
     /// speaks for them.
     pub mine: u32,
+    /// Health information addressed to the reader ("your A1c", "your
+    /// appointment"): a greeted first name is then the patient's.
+    pub yours: u32,
 }
 
 impl Cues {
@@ -38,6 +41,7 @@ impl Cues {
         self.own += o.own;
         self.bulk += o.bulk;
         self.mine += o.mine;
+        self.yours += o.yours;
     }
 }
 
@@ -234,7 +238,13 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     lexicon().hits(text, |h| {
         match h.term.cue {
             Some(Cue::Patient) => cues.patient += 1,
-            Some(Cue::Clinical) => cues.clinical += 1,
+            Some(Cue::Clinical) => {
+                cues.clinical += 1;
+                // "your fasting labs", "your appointment": care of the reader.
+                if matches!(possessed(text, h.start), Possessed::Yours) {
+                    cues.yours += 1;
+                }
+            }
             Some(Cue::Relative) => {
                 cues.relative += 1;
                 if text[h.start..]
@@ -270,6 +280,10 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
         match possessed(text, h.start) {
             Possessed::Not => {}
             Possessed::Anyone => cues.patient += 1,
+            Possessed::Yours => {
+                cues.patient += 1;
+                cues.yours += 1;
+            }
             Possessed::One => {
                 cues.patient += 1;
                 cues.own += 1;
@@ -1028,6 +1042,39 @@ const NOT_NAMES: &[&str] = &[
     "Your",
 ];
 
+/// Words of greetings to a group or a role ("Dear Valued Member", "Dear
+/// Hiring Manager"), which no name list holds.
+const GREETED_GROUPS: &[&str] = &[
+    "Applicant",
+    "Client",
+    "Colleague",
+    "Colleagues",
+    "Customer",
+    "Customers",
+    "Donor",
+    "Friend",
+    "Friends",
+    "Guest",
+    "Hiring",
+    "Madam",
+    "Manager",
+    "Member",
+    "Members",
+    "Neighbor",
+    "Parent",
+    "Parents",
+    "Participant",
+    "Partner",
+    "Patient",
+    "Provider",
+    "Resident",
+    "Sir",
+    "Subscriber",
+    "Supporter",
+    "Team",
+    "Valued",
+];
+
 fn names(ctx: &mut Ctx, words: &[Token]) {
     let text = ctx.text;
     let d = dicts();
@@ -1093,20 +1140,36 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
             }
         }
         // "Hi Arthur," / "Dear Maria Lopez": the person the message is to.
-        if k.first && greeting_before(text, w.start) {
-            let conf = if k.common_word && last == i {
+        // A full name in a greeting is one whatever the lists say ("Dear
+        // Kateryna Bondarenko,"): letters to patients greet them so.
+        let greeted = greeting_before(text, w.start);
+        let mut run = i;
+        while run + 1 < words.len() && run < i + 2 && joined(&words[run], &words[run + 1]) {
+            run += 1;
+        }
+        // Unlisted words must look like names, not "Dear Valued Member,".
+        let full = greeted
+            && run > i
+            && !k.common_word
+            && text[words[run].end..].starts_with([',', ':'])
+            && (i..=run).all(|j| {
+                let w = word(&words[j]);
+                !GREETED_GROUPS.contains(&w) && (kind(j).any() || unlisted_surname(w))
+            });
+        if greeted && (k.first || full) {
+            let end = if full { words[run].end } else { span_end };
+            let conf = if k.common_word && end == w.end {
                 0.65
             } else {
                 0.8
             };
-            ctx.push(
-                Category::Name,
-                w.start,
-                span_end,
-                conf,
-                Reason::NameInGreeting,
-            );
-            i = last + 1;
+            let reason = if end == w.end {
+                Reason::NameInGreetingFirst
+            } else {
+                Reason::NameInGreeting
+            };
+            ctx.push(Category::Name, w.start, end, conf, reason);
+            i = words.partition_point(|t| t.end <= end);
             continue;
         }
         if label.is_some() && any_known {
@@ -1450,7 +1513,7 @@ fn possessed(text: &str, at: usize) -> Possessed {
     // "your" and "their" address anyone as often as one person ("lower your
     // A1c", "patients and their caregivers").
     const ONE: &[&str] = &["his", "her", "pt's", "patient's"];
-    const ANYONE: &[&str] = &["your", "their"];
+    const ANYONE: &[&str] = &["their"];
     let before = &text[..at];
     // Split lazily from the end: only the two words before `at` are read.
     let mut words = before.split_whitespace().rev();
@@ -1473,6 +1536,8 @@ fn possessed(text: &str, at: usize) -> Possessed {
         Possessed::Mine
     } else if any(ONE) {
         Possessed::One
+    } else if any(&["your"]) {
+        Possessed::Yours
     } else if any(ANYONE) {
         Possessed::Anyone
     } else {
@@ -1483,8 +1548,10 @@ fn possessed(text: &str, at: usize) -> Possessed {
 /// Whose health a finding is, from the word before it.
 enum Possessed {
     Not,
-    /// "your", "their".
+    /// "their".
     Anyone,
+    /// "your".
+    Yours,
     /// "his", "Mrs. Odom's".
     One,
     /// "my".

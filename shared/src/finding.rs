@@ -41,6 +41,8 @@ pub enum Reason {
     NameSurnameFirst,
     NameInSignature,
     NameInGreeting,
+    /// A first name alone in a greeting ("Hi Kelly,").
+    NameInGreetingFirst,
     NamePlace,
     NameWithRole,
     DateOfBirth,
@@ -106,6 +108,9 @@ impl Reason {
                 "Looks like the sender's name in a sign-off (weighed lightly: not a patient)"
             }
             NameInGreeting => "Looks like the name of the person the message is addressed to",
+            NameInGreetingFirst => {
+                "The first name the message greets: a patient's when the message speaks of their health"
+            }
             NamePlace => {
                 "A person's name in the name of a place (a centre, a hall, a fund): weighed lightly"
             }

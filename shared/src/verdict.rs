@@ -45,7 +45,7 @@ fn identifying_weight(f: &Finding) -> f32 {
             Reason::NamePlace => 0.1,
             Reason::NameWithRole => 0.35,
             Reason::NameInSignature => 0.35,
-            Reason::NameInGreeting => 0.85,
+            Reason::NameInGreeting | Reason::NameInGreetingFirst => 0.85,
             Reason::NameAfterLabel | Reason::NameAfterTitle | Reason::NameSurnameFirst => 0.95,
             _ => 0.9,
         },
@@ -235,12 +235,13 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // the patient or speaks for them: their sign-off names the patient's
     // family, not a clerk.
     let signed_by_patient = care && inp.cues.mine > 0;
-    let weight = |i: &Finding| {
-        if signed_by_patient && i.reason == Reason::NameInSignature {
-            0.85
-        } else {
-            identifying_weight(i)
-        }
+    // A first name greeted ("Hi Kelly,") is a colleague's as often as a
+    // patient's: the patient's when the message speaks to them of their
+    // health ("your A1c", "your appointment").
+    let weight = |i: &Finding| match i.reason {
+        Reason::NameInSignature if signed_by_patient => 0.85,
+        Reason::NameInGreetingFirst if inp.cues.yours == 0 => 0.5,
+        _ => identifying_weight(i),
     };
     let strength = |i: &Finding| {
         let org = if (care && anchored) || personal(i) {
@@ -375,7 +376,12 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // speakers, donors and executives next to diseases: at most possible,
     // unless it carries a medical id, speaks to one named person or tells
     // of somebody's own health.
-    let to_one = fs.iter().any(|f| f.reason == Reason::NameInGreeting);
+    let to_one = fs.iter().any(|f| {
+        matches!(
+            f.reason,
+            Reason::NameInGreeting | Reason::NameInGreetingFirst
+        )
+    });
     if inp.cues.bulk > 0 && strong == 0.0 && !to_one && inp.cues.own == 0 {
         score = score.min(phi - 0.01);
     }

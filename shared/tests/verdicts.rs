@@ -44,6 +44,10 @@ fn addressee_and_possessives_tie_health_to_a_person() {
     ] {
         assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
     }
+    // A first name greeted is a colleague's unless the message speaks to
+    // them of their own health.
+    let colleague = "Hi Kelly,\n\nConfirming our lunch talk for the residents on SGLT2 inhibitors in heart failure and chronic kidney disease, and how to manage insulin in patients with type 2 diabetes. Room 4B, 2910 North Cedar Avenue, Fresno, CA 93703.\n\nMelissa";
+    assert_ne!(verdict(None, colleague), Verdict::Phi);
     // A clerk's sign-off under somebody else's care is no patient.
     let clerk = "the patient is on focalin 10mg for adhd, is it ok to take ddavp too\n\nthanks\nBrittany Sorensen";
     assert_ne!(verdict(None, clerk), Verdict::Phi);

@@ -384,7 +384,7 @@ fn possessives_before_health_terms() {
         at("take Mrs. Odom's dialysis run", "dialysis"),
         Possessed::One
     ));
-    assert!(matches!(at("to lower your A1c", "A1c"), Possessed::Anyone));
+    assert!(matches!(at("to lower your A1c", "A1c"), Possessed::Yours));
     assert!(matches!(
         at("patients and their insulin pens", "insulin"),
         Possessed::Anyone
@@ -594,4 +594,39 @@ fn names_with_a_role_are_staff() {
         ),
         Some(Reason::NamePair)
     );
+}
+
+#[test]
+fn greetings_name_the_reader() {
+    let r = |t: &str, w: &str| reason_of(t, Category::Name, w);
+    // A full name greeted is one even when the lists lack it.
+    assert_eq!(
+        r(
+            "Dear Kateryna Bondarenko,\n\nYou have a new message.",
+            "Kateryna Bondarenko"
+        ),
+        Some(Reason::NameInGreeting)
+    );
+    assert_eq!(
+        r("Dear Maria Lopez,\nYour results are in.", "Maria Lopez"),
+        Some(Reason::NameInGreeting)
+    );
+    // A first name alone is told apart: a colleague's as often as not.
+    assert_eq!(
+        r("Hi Kelly,\n\nConfirming our lunch.", "Kelly"),
+        Some(Reason::NameInGreetingFirst)
+    );
+    // Words that are no name are not greeted people.
+    check(&[
+        (
+            "Dear Valued Member,\n\nOur plan changes.",
+            Category::Name,
+            None,
+        ),
+        (
+            "Dear Hiring Manager:\n\nPlease find my CV.",
+            Category::Name,
+            None,
+        ),
+    ]);
 }
