@@ -304,6 +304,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
         }
     });
     names(&mut ctx, &words);
+    cues.patient += names_with_age_and_sex(&mut ctx);
     lowercase_titled(&mut ctx);
     credentials_and_eponyms(&mut ctx);
     dates_next_to_names(&mut ctx);
@@ -1592,6 +1593,84 @@ fn lowercase_titled(ctx: &mut Ctx) {
     for (s, e) in found {
         ctx.push(Category::Name, s, e, 0.7, Reason::NameAfterTitle);
     }
+}
+
+/// "Sung-min Lee, 54M", "J. Okafor, 71 F": a name followed by an age and a
+/// sex is how clinicians write a patient, whatever the name lists say.
+/// Returns how many were found (each is a patient cue). Looks only at
+/// commas, and back from them at one to three capitalised words.
+fn names_with_age_and_sex(ctx: &mut Ctx) -> u32 {
+    let text = ctx.text;
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    for comma in memchr::memchr_iter(b',', b) {
+        // ", 54M" / ", 54 M" / ", 7F" then no letter or digit.
+        let mut i = comma + 1;
+        if b.get(i) != Some(&b' ') {
+            continue;
+        }
+        i += 1;
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=3).contains(&digits) {
+            continue;
+        }
+        i += digits;
+        if b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let ends = matches!(
+            b.get(i + 1),
+            None | Some(b' ' | b',' | b'.' | b';' | b':' | b')' | b'\n' | b'\r' | b'\t')
+        );
+        if !matches!(b.get(i), Some(b'M' | b'F')) || !ends {
+            continue;
+        }
+        // Back from the comma: one to three capitalised words (letters,
+        // hyphens, apostrophes, initials) joined by single spaces, without
+        // a leading verb ("Referring Sung-min Lee, 54M").
+        let word_before = |end: usize| -> Option<usize> {
+            let head = &text[..end];
+            let s = head
+                .trim_end_matches(|c: char| {
+                    c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.')
+                })
+                .len();
+            (s < end && text[s..end].starts_with(char::is_uppercase)).then_some(s)
+        };
+        let Some(mut start) = word_before(comma) else {
+            continue;
+        };
+        let mut starts = vec![start];
+        for _ in 0..2 {
+            match start
+                .checked_sub(1)
+                .filter(|&sp| b[sp] == b' ')
+                .and_then(word_before)
+            {
+                Some(s) => {
+                    start = s;
+                    starts.push(s);
+                }
+                None => break,
+            }
+        }
+        let not_name = |s: usize| {
+            let w = text[s..].split(' ').next().unwrap_or("");
+            w.ends_with("ing") || w.ends_with("ed") || NOT_NAMES.binary_search(&w).is_ok()
+        };
+        while starts.len() > 1 && not_name(start) {
+            starts.pop();
+            start = *starts.last().expect("one start left");
+        }
+        if !not_name(start) {
+            found.push((start, comma));
+        }
+    }
+    let n = found.len() as u32;
+    for (s, e) in found {
+        ctx.push(Category::Name, s, e, 0.85, Reason::NameWithAgeSex);
+    }
+    n
 }
 
 /// Words that open a message before the addressee's name.

@@ -41,6 +41,8 @@ pub enum Reason {
     NameSurnameFirst,
     NameInSignature,
     NameInGreeting,
+    /// A name followed by an age and a sex ("Sung-min Lee, 54M").
+    NameWithAgeSex,
     /// A first name alone in a greeting ("Hi Kelly,").
     NameInGreetingFirst,
     NamePlace,
@@ -108,6 +110,7 @@ impl Reason {
                 "Looks like the sender's name in a sign-off (weighed lightly: not a patient)"
             }
             NameInGreeting => "Looks like the name of the person the message is addressed to",
+            NameWithAgeSex => "A name followed by an age and sex (such as 54M), as clinicians write a patient",
             NameInGreetingFirst => {
                 "The first name the message greets: a patient's when the message speaks of their health"
             }

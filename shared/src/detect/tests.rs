@@ -630,3 +630,31 @@ fn greetings_name_the_reader() {
         ),
     ]);
 }
+
+#[test]
+fn names_with_age_and_sex_are_patients() {
+    let r = |t: &str, w: &str| reason_of(t, Category::Name, w);
+    for (text, name) in [
+        (
+            "Referring Sung-min Lee, 54M, for retina evaluation.",
+            "Sung-min Lee",
+        ),
+        ("Bed 4: Okafor, 71 F, s/p fall.", "Okafor"),
+    ] {
+        assert_eq!(r(text, name), Some(Reason::NameWithAgeSex), "{text}");
+    }
+    // Money and models are not ages.
+    for text in [
+        "Revenue at Acme Corp, $54M this quarter.",
+        "Ordered from Ford, 3 F-150 trucks.",
+        "Call Bob, 3 Main St.",
+    ] {
+        assert!(
+            found(text)
+                .iter()
+                .all(|(_, _, r)| *r != Reason::NameWithAgeSex),
+            "{text}: {:?}",
+            found(text)
+        );
+    }
+}
