@@ -773,6 +773,13 @@ const CUES: &[(Cue, &[&str])] = &[
             "view in browser",
             "manage your preferences",
             "email preferences",
+            // Study recruitment flyers.
+            "now enrolling",
+            "now recruiting",
+            "see if you qualify",
+            "see if you are eligible",
+            "participation is voluntary",
+            "please forward this",
         ],
     ),
 ];

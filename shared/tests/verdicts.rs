@@ -82,6 +82,14 @@ fn senders_clinicians_and_venues_are_not_patients() {
 }
 
 #[test]
+fn a_recruitment_flyer_is_mail_to_many() {
+    // Its study coordinator and investigator are no patients.
+    let subject = "Now enrolling: study for adults with moderate-to-severe asthma";
+    let body = "NOW ENROLLING \u{2013} THE BREATHE-EASY STUDY\n\nDo you have moderate-to-severe asthma that is not well controlled?\n\nMercy Valley Clinical Research is looking for adults 18 to 65 years old\nwith asthma who:\n  \u{2022} use an inhaled corticosteroid every day, and\n  \u{2022} have had at least two asthma attacks in the past year that needed\n    oral steroids or an urgent visit.\n\nAbout the study\n  \u{2022} Tests an investigational biologic given as an injection every 4 weeks\n  \u{2022} About 12 study visits over 12 months\n  \u{2022} Study-related care, lung function tests (spirometry) and a blood\n    eosinophil count at no cost\n  \u{2022} Compensation up to $1,200 for time and travel\n\nPrincipal Investigator: Rafael Ostrowski, MD, Pulmonary and Critical Care\nStudy location: Mercy Valley Clinical Research Center\n                2910 North Cedar Avenue, Suite 340, Fresno, CA 93703\n\nTo learn more or see if you qualify, contact study coordinator\nHope Lindgren at 559-555-0262 or breathe-easy@mercyvalleymc.org,\nor visit https://research.mercyvalleymc.org/breathe-easy\n\nIRB #2019-0834. Participation is voluntary. You may stop at any time.\nPlease forward this to colleagues, friends and family who may be interested.\n";
+    assert_ne!(verdict(Some(subject), body), Verdict::Phi);
+}
+
+#[test]
 fn strong_medical_identifier_alone_is_phi() {
     for body in [
         "Please pull the chart, MRN 00482913.",
