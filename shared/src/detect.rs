@@ -305,6 +305,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     });
     names(&mut ctx, &words);
     cues.patient += names_with_age_and_sex(&mut ctx);
+    greetings_in_capitals(&mut ctx);
     lowercase_titled(&mut ctx);
     credentials_and_eponyms(&mut ctx);
     dates_next_to_names(&mut ctx);
@@ -1671,6 +1672,68 @@ fn names_with_age_and_sex(ctx: &mut Ctx) -> u32 {
         ctx.push(Category::Name, s, e, 0.85, Reason::NameWithAgeSex);
     }
     n
+}
+
+/// "Hello DARNELL,": reminder systems print the addressee's name from the
+/// record, in capitals, which the lexer's capitalised words do not cover.
+/// Looks at each line's start only.
+fn greetings_in_capitals(ctx: &mut Ctx) {
+    let text = ctx.text;
+    let d = dicts();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
+        let line = &text[at..end];
+        let body = line.trim_start();
+        let lead = at + (line.len() - body.len());
+        at = end + 1;
+        let Some(g) = GREETINGS.iter().find(|g| {
+            body.get(..g.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(g))
+                && body[g.len()..].starts_with(' ')
+        }) else {
+            continue;
+        };
+        let rest = &body[g.len() + 1..];
+        let words: Vec<&str> = rest
+            .split([',', ':', '!'])
+            .next()
+            .unwrap_or("")
+            .split(' ')
+            .take(4)
+            .collect();
+        let caps = |w: &str| {
+            w.len() >= 2
+                && w.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'\'')
+        };
+        if words.is_empty() || words.len() > 3 || !words.iter().all(|w| caps(w)) {
+            continue;
+        }
+        let first = d.name(words[0]);
+        if !first.first || first.common_word || NOT_NAMES.binary_search(&words[0]).is_ok() {
+            continue;
+        }
+        let start = lead + g.len() + 1;
+        let len = words.iter().map(|w| w.len()).sum::<usize>() + words.len() - 1;
+        let reason = if words.len() == 1 {
+            Reason::NameInGreetingFirst
+        } else {
+            Reason::NameInGreeting
+        };
+        found.push((start, start + len, reason));
+    }
+    for (s, e, r) in found {
+        // A capitalised greeting ("Hi Arthur,") was found by the names.
+        if !ctx
+            .out
+            .iter()
+            .any(|f| f.category == Category::Name && f.start == s)
+        {
+            ctx.push(Category::Name, s, e, 0.8, r);
+        }
+    }
 }
 
 /// Words that open a message before the addressee's name.

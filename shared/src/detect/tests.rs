@@ -616,8 +616,15 @@ fn greetings_name_the_reader() {
         r("Hi Kelly,\n\nConfirming our lunch.", "Kelly"),
         Some(Reason::NameInGreetingFirst)
     );
+    // Reminder systems print the name from the record, in capitals.
+    assert_eq!(
+        r("Hello DARNELL,\n\nThis is a reminder.", "DARNELL"),
+        Some(Reason::NameInGreetingFirst)
+    );
     // Words that are no name are not greeted people.
     check(&[
+        ("HI TEAM,\nPlease see below.", Category::Name, None),
+        ("DEAR SIR: thank you.", Category::Name, None),
         (
             "Dear Valued Member,\n\nOur plan changes.",
             Category::Name,
