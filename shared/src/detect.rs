@@ -1688,6 +1688,14 @@ fn greetings_in_capitals(ctx: &mut Ctx) {
         let body = line.trim_start();
         let lead = at + (line.len() - body.len());
         at = end + 1;
+        // Most lines begin with no greeting's letter.
+        if !body
+            .bytes()
+            .next()
+            .is_some_and(|c| matches!(c | 0x20, b'h' | b'd' | b'g' | b'b' | b'e'))
+        {
+            continue;
+        }
         let Some(g) = GREETINGS.iter().find(|g| {
             body.get(..g.len())
                 .is_some_and(|h| h.eq_ignore_ascii_case(g))
@@ -1764,7 +1772,15 @@ fn line_end(text: &str, at: usize) -> usize {
 
 /// Whether the line holding `at` starts with a greeting right before it.
 fn greeting_before(text: &str, at: usize) -> bool {
-    let before = text[line_start(text, at)..at].trim().trim_end_matches(',');
+    // Called for every capitalised word: a greeting with the spaces around
+    // it fits in the 24 bytes after the line's start, so look no further.
+    let from = at.saturating_sub(24);
+    let line = match memchr::memrchr(b'\n', &text.as_bytes()[from..at]) {
+        Some(n) => from + n + 1,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    let before = text[line..at].trim().trim_end_matches(',');
     GREETINGS.iter().any(|g| before.eq_ignore_ascii_case(g))
 }
 
