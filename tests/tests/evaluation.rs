@@ -57,17 +57,18 @@ fn labelled_set_meets_recall_and_false_positive_targets() {
     );
 }
 
-/// The set written blind to the detector. Its business mail is mostly the
-/// hardest kind (health-industry bulletins, newsletters, agendas, press
-/// releases with people's names next to diseases), so it is held to the
-/// figures it had when it was added, as a guard against regressions, not to
-/// the 2 % target for ordinary business mail (held above and on the real
-/// business mail below).
+/// The set written blind to the detector, in three parts. Much of its
+/// business mail is the hardest kind (health-industry bulletins,
+/// newsletters, agendas, press releases with people's names next to
+/// diseases), so it is held near the figures it had when the last part was
+/// added (recall 0.975, 1.8 %), as a guard against regressions; the 2 %
+/// target for ordinary business mail is held above and on the real business
+/// mail below.
 #[test]
 fn holdout_set_keeps_its_figures() {
     let labels = labels_in(&holdout_dir());
     assert!(
-        labels.len() >= 150,
+        labels.len() >= 300,
         "holdout set too small: {}",
         labels.len()
     );
@@ -78,8 +79,8 @@ fn holdout_set_keeps_its_figures() {
         f.recall
     );
     assert!(
-        f.fp_rate <= 0.05,
-        "phi on {:.3} of the holdout business mail (was ≤ 0.05)",
+        f.fp_rate <= 0.03,
+        "phi on {:.3} of the holdout business mail (was ≤ 0.03)",
         f.fp_rate
     );
 }
