@@ -60,6 +60,7 @@ fn main() {
         "procedures.txt",
         "labs.txt",
         "specialties.txt",
+        "spanish.tsv",
         "drugs.txt",
         "drugs_ambiguous.txt",
         "clinical_abbrevs.tsv",

@@ -310,6 +310,17 @@ def write_curated(stats: dict) -> None:
     stats["procedures.txt"] = write_list("procedures.txt", expand_curated(PROCEDURES))
     stats["labs.txt"] = write_list("labs.txt", expand_curated(LABS))
     stats["specialties.txt"] = write_list("specialties.txt", expand_curated(SPECIALTIES))
+    spanish = []
+    for cat, items in SPANISH.items():
+        for term in items:
+            term = " ".join(term.lower().split())
+            assert re.fullmatch(r"[a-záéíóúüñ0-9][a-záéíóúüñ0-9 \-]*", term), term
+            spanish.append(f"{term}\t{cat}")
+            # Accents are often left out when typing.
+            plain = term.translate(str.maketrans("áéíóúü", "aeiouu"))
+            if plain != term:
+                spanish.append(f"{plain}\t{cat}")
+    stats["spanish.tsv"] = write_list("spanish.tsv", sorted(set(spanish)))
     abbrevs = []
     for cat, items in CLINICAL_ABBREVS.items():
         abbrevs += [f"{a}\t{cat}" for a in items.split()]
@@ -489,6 +500,12 @@ in clinical_abbrevs.tsv.
 conditions.txt {st("conditions.txt")}
 procedures.txt {st("procedures.txt")}
 labs.txt {st("labs.txt")}
+
+## spanish.tsv
+{curated} Two tab-separated columns `term<TAB>category` (`condition`,
+`medication`, `procedure`, `lab`, `specialty`): everyday Spanish health words
+as US clinics' reminders, portal messages and patients write them, each also
+without its accents. spanish.tsv {st("spanish.tsv")}
 
 ## specialties.txt
 {curated} Same form and variants as conditions.txt: medical specialties,
@@ -863,6 +880,45 @@ SPECIALTIES = [
     "er visit", "ed visit", "well-child visit", "well child check",
     "well-baby visit", "new patient visit",
 ]
+
+# Everyday Spanish health words (see PROVENANCE.md, spanish.tsv): many US
+# clinics write to their patients in Spanish.
+SPANISH = {
+    "condition": [
+        "diabetes", "diabético", "diabética", "hipertensión", "presión alta",
+        "asma", "cáncer", "embarazo", "embarazada", "depresión", "ansiedad",
+        "úlcera", "úlceras", "infección", "infección urinaria", "neumonía",
+        "colesterol alto", "insuficiencia cardíaca", "insuficiencia renal",
+        "derrame cerebral", "ataque al corazón", "infarto", "vih", "sida",
+        "hepatitis", "artritis", "epilepsia", "convulsiones", "alzhéimer",
+        "demencia", "obesidad", "anemia", "tuberculosis", "migraña",
+        "pie diabético", "enfermedad renal", "fractura", "quemadura",
+    ],
+    "medication": [
+        "insulina", "metformina", "amoxicilina", "cefalexina", "ibuprofeno",
+        "paracetamol", "acetaminofén", "atorvastatina", "losartán",
+        "omeprazol", "levotiroxina", "prednisona", "salbutamol",
+        "warfarina", "antibiótico", "antibióticos", "vacuna", "vacunas",
+        "jarabe para la tos", "anticonceptivos",
+    ],
+    "procedure": [
+        "cirugía", "radiografía", "tomografía",
+        "resonancia magnética", "colonoscopia", "mamografía", "ultrasonido",
+        "ecografía", "diálisis", "quimioterapia", "radioterapia",
+        "cambio de curación", "curación de la herida", "fisioterapia",
+        "terapia física", "biopsia", "endoscopia", "vacunación",
+    ],
+    "lab": [
+        "análisis de sangre", "examen de sangre", "glucosa", "hemoglobina",
+        "colesterol", "prueba de embarazo", "análisis de orina",
+    ],
+    "specialty": [
+        "podología", "cardiología", "oncología", "psiquiatría",
+        "salud mental", "ginecología", "obstetricia", "pediatría",
+        "nefrología", "endocrinología", "dermatología", "urgencias",
+        "sala de emergencias",
+    ],
+}
 
 PROCEDURES = [
     "cat scan", "ct with contrast", "ct without contrast", "with contrast",

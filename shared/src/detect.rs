@@ -247,9 +247,10 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
             }
             Some(Cue::Relative) => {
                 cues.relative += 1;
-                if text[h.start..]
-                    .get(..3)
-                    .is_some_and(|w| w.eq_ignore_ascii_case("my "))
+                let head = text[h.start..].get(..3);
+                if ["my ", "mi "]
+                    .iter()
+                    .any(|p| head.is_some_and(|w| w.eq_ignore_ascii_case(p)))
                 {
                     cues.mine += 1;
                 }
@@ -397,6 +398,9 @@ fn visit_near(text: &str, start: usize, end: usize) -> bool {
         "date of service",
         "session",
         "sessions",
+        "cita",
+        "consulta",
+        "visita",
     ];
     let mut lo = start.saturating_sub(RADIUS);
     while !text.is_char_boundary(lo) {
@@ -1534,11 +1538,11 @@ fn possessed(text: &str, at: usize) -> Possessed {
             .flatten()
             .any(|w| list.iter().any(|p| w.eq_ignore_ascii_case(p)))
     };
-    if any(&["my"]) {
+    if any(&["my", "mi", "mis"]) {
         Possessed::Mine
     } else if any(ONE) {
         Possessed::One
-    } else if any(&["your"]) {
+    } else if any(&["your", "su", "sus"]) {
         Possessed::Yours
     } else if any(ANYONE) {
         Possessed::Anyone

@@ -738,6 +738,12 @@ const CUES: &[(Cue, &[&str])] = &[
             "my mom",
             "my dad",
             "my husband",
+            "mi hijo",
+            "mi hija",
+            "mi esposo",
+            "mi esposa",
+            "mi mamá",
+            "mi papá",
             "my wife",
             "my child",
             "my baby",
@@ -792,7 +798,7 @@ const TITLES: &[(Title, &[&str])] = &[
     (
         Title::Person,
         &[
-            "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx.", "mstr",
+            "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx.", "mstr", "sr.", "sra.", "srta.",
         ],
     ),
 ];
@@ -868,6 +874,28 @@ impl Lexicon {
                 Term {
                     health: Some((Category::Condition, 0.7)),
                     specialty: true,
+                    ..Term::EMPTY
+                },
+            ));
+        }
+        for line in lines(include_str!("../dict/spanish.tsv")) {
+            let Some((term, cat)) = line.split_once('\t') else {
+                continue;
+            };
+            let (health, specialty) = match cat.trim() {
+                "condition" => ((Category::Condition, 0.8), false),
+                "medication" => ((Category::Medication, 0.8), false),
+                "procedure" => ((Category::Procedure, 0.7), false),
+                "lab" => ((Category::Lab, 0.65), false),
+                "specialty" => ((Category::Condition, 0.7), true),
+                _ => continue,
+            };
+            let i = entry(term.trim(), Case::Any);
+            staged.push((
+                i,
+                Term {
+                    health: Some(health),
+                    specialty,
                     ..Term::EMPTY
                 },
             ));

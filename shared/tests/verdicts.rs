@@ -82,6 +82,16 @@ fn senders_clinicians_and_venues_are_not_patients() {
 }
 
 #[test]
+fn spanish_reminders_are_read_too() {
+    let body = "Estimada Sra. Carmen Villalobos:\n\nLe recordamos su cita de cardiología el 14/08/2025 a las 9:00 a.m. Por favor traiga su insulina y la metformina 850 mg que toma.";
+    assert_eq!(verdict(None, body), Verdict::Phi);
+    // Typed without accents.
+    let plain =
+        "Sra. Carmen Villalobos, su cita de cardiologia es el 14/08/2025; traiga su insulina.";
+    assert_eq!(verdict(None, plain), Verdict::Phi);
+}
+
+#[test]
 fn a_recruitment_flyer_is_mail_to_many() {
     // Its study coordinator and investigator are no patients.
     let subject = "Now enrolling: study for adults with moderate-to-severe asthma";
