@@ -311,6 +311,9 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     credentials_and_eponyms(&mut ctx);
     dates_next_to_names(&mut ctx);
     signature::mark(text, &mut ctx.out);
+    if let Some((s, e)) = signature::lowercase_sign_off(text) {
+        ctx.push(Category::Name, s, e, 0.75, Reason::NameInSignature);
+    }
     let mut findings = ctx.out;
     findings.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     findings.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.category == b.category);

@@ -107,7 +107,7 @@ impl Reason {
             NamePair => "Looks like a person's name: a common first name followed by a surname",
             NameSurnameFirst => "Looks like a person's name written surname first (Lopez, Maria)",
             NameInSignature => {
-                "Looks like the sender's name in a sign-off (weighed lightly: not a patient)"
+                "Looks like the sender's name in a sign-off: a patient's only when they write of their own or their family's care"
             }
             NameInGreeting => "Looks like the name of the person the message is addressed to",
             NameWithAgeSex => "A name followed by an age and sex (such as 54M), as clinicians write a patient",

@@ -83,6 +83,44 @@ pub(super) fn mark(text: &str, findings: &mut [Finding]) {
     }
 }
 
+/// A sign-off typed in lower case, as in texts and portal messages: "-jen
+/// k." or "thanks\nbrittany" as the last line, a listed first name that is
+/// no everyday word, with an initial at most. Returns its byte range.
+pub(super) fn lowercase_sign_off(text: &str) -> Option<(usize, usize)> {
+    let body = text.trim_end();
+    let line_start = super::line_start(text, body.len());
+    let line = &text[line_start..body.len()];
+    let dashed = line.trim_start().trim_start_matches('-');
+    let name = dashed.trim_start();
+    let prev = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty());
+    if dashed.len() == line.trim_start().len() && !prev.is_some_and(is_closing) {
+        return None;
+    }
+    let mut words = name.split(' ');
+    let first = words.next()?;
+    let initial = words.next();
+    if words.next().is_some()
+        || first.len() < 2
+        || !first.bytes().all(|b| b.is_ascii_lowercase())
+        || initial.is_some_and(|i| {
+            let i = i.strip_suffix('.').unwrap_or(i);
+            i.len() != 1 || !i.bytes().all(|b| b.is_ascii_lowercase())
+        })
+    {
+        return None;
+    }
+    let k = crate::dict::dicts().name(first);
+    if !k.first || k.common_word {
+        return None;
+    }
+    let start = body.len() - name.len();
+    Some((start, body.len()))
+}
+
 fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
     let line_start = super::line_start(text, start);
     let line_end = super::line_end(text, end);

@@ -665,3 +665,36 @@ fn names_with_age_and_sex_are_patients() {
         );
     }
 }
+
+#[test]
+fn lowercase_sign_offs() {
+    let r = |t: &str, w: &str| reason_of(t, Category::Name, w);
+    for (text, name) in [
+        (
+            "can i get a refill of my inhaler\n-keisha g.\n",
+            "keisha g.",
+        ),
+        (
+            "can we do a phone visit instead\n\nthanks\nbrittany",
+            "brittany",
+        ),
+    ] {
+        assert_eq!(
+            r(text, name),
+            Some(Reason::NameInSignature),
+            "{text}: {:?}",
+            found(text)
+        );
+    }
+    for text in [
+        "see you at 5\n-will",
+        "call me\n- the team",
+        "ok\nthanks\nbest",
+    ] {
+        assert!(
+            found(text).iter().all(|(c, _, _)| *c != Category::Name),
+            "{text}: {:?}",
+            found(text)
+        );
+    }
+}
