@@ -878,28 +878,6 @@ impl Lexicon {
                 },
             ));
         }
-        for line in lines(include_str!("../dict/spanish.tsv")) {
-            let Some((term, cat)) = line.split_once('\t') else {
-                continue;
-            };
-            let (health, specialty) = match cat.trim() {
-                "condition" => ((Category::Condition, 0.8), false),
-                "medication" => ((Category::Medication, 0.8), false),
-                "procedure" => ((Category::Procedure, 0.7), false),
-                "lab" => ((Category::Lab, 0.65), false),
-                "specialty" => ((Category::Condition, 0.7), true),
-                _ => continue,
-            };
-            let i = entry(term.trim(), Case::Any);
-            staged.push((
-                i,
-                Term {
-                    health: Some(health),
-                    specialty,
-                    ..Term::EMPTY
-                },
-            ));
-        }
         for p in lines(include_str!("../dict/drugs_ambiguous.txt")) {
             let i = entry(p, Case::Any);
             staged.push((
@@ -911,25 +889,38 @@ impl Lexicon {
                 },
             ));
         }
-        for line in lines(include_str!("../dict/clinical_abbrevs.tsv")) {
-            let Some((abbr, cat)) = line.split_once('\t') else {
-                continue;
-            };
-            let cat = match cat.trim() {
-                "condition" => Category::Condition,
-                "procedure" => Category::Procedure,
-                "lab" => Category::Lab,
-                "medication" => Category::Medication,
-                _ => continue,
-            };
-            let i = entry(abbr.trim(), Case::Exact);
-            staged.push((
-                i,
-                Term {
-                    health: Some((cat, 0.6)),
-                    ..Term::EMPTY
-                },
-            ));
+        // Two-column lists, `term<TAB>category`: the Spanish words as any
+        // phrase, the clinical abbreviations case-exact and less sure.
+        for (list, case, sure) in [
+            (include_str!("../dict/spanish.tsv"), Case::Any, None),
+            (
+                include_str!("../dict/clinical_abbrevs.tsv"),
+                Case::Exact,
+                Some(0.6),
+            ),
+        ] {
+            for line in lines(list) {
+                let Some((term, cat)) = line.split_once('\t') else {
+                    continue;
+                };
+                let (cat, conf, specialty) = match cat.trim() {
+                    "condition" => (Category::Condition, 0.8, false),
+                    "medication" => (Category::Medication, 0.8, false),
+                    "procedure" => (Category::Procedure, 0.7, false),
+                    "lab" => (Category::Lab, 0.65, false),
+                    "specialty" => (Category::Condition, 0.7, true),
+                    _ => continue,
+                };
+                let i = entry(term.trim(), case);
+                staged.push((
+                    i,
+                    Term {
+                        health: Some((cat, sure.unwrap_or(conf))),
+                        specialty,
+                        ..Term::EMPTY
+                    },
+                ));
+            }
         }
         let roles = LABELS
             .iter()
