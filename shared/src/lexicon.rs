@@ -989,13 +989,16 @@ impl Lexicon {
         // The phrases are the crate's own data: each begins with the mark
         // (checked by tests), so the index builds.
         let mut twins = vec![u32::MAX; folded.len()];
-        let mut last: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
-        for (i, p) in folded.iter().enumerate().rev() {
-            if let Some(j) = last.insert(p, i) {
-                twins[i] = j as u32;
+        {
+            let mut last: std::collections::HashMap<&[u8], usize> =
+                std::collections::HashMap::new();
+            for (i, p) in folded.iter().enumerate().rev() {
+                if let Some(j) = last.insert(p, i) {
+                    twins[i] = j as u32;
+                }
             }
         }
-        let phrases = PhraseIndex::new(folded.clone());
+        let phrases = PhraseIndex::new(folded);
         Lexicon {
             phrases,
             terms,
