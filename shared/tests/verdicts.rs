@@ -82,6 +82,16 @@ fn senders_clinicians_and_venues_are_not_patients() {
 }
 
 #[test]
+fn dental_and_recovery_visits_are_care() {
+    for body in [
+        "Hi Liz,\n\nThis is a reminder that you are scheduled for:\nPatient: Elizabeth Moreno\nDate: Thursday, May 16, 2024\nProcedure: Crown seat, tooth #30\n\nYour temporary crown will be removed.",
+        "Hi Brandon Teller,\n\nThis is a reminder of your individual session on Tuesday, March 26, 2024 at 5:30 PM.\n\nNueva Vida Recovery Services\n816 Central Ave SW, Albuquerque, NM 87102",
+    ] {
+        assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
 fn spanish_reminders_are_read_too() {
     let body = "Estimada Sra. Carmen Villalobos:\n\nLe recordamos su cita de cardiología el 14/08/2025 a las 9:00 a.m. Por favor traiga su insulina y la metformina 850 mg que toma.";
     assert_eq!(verdict(None, body), Verdict::Phi);
