@@ -247,11 +247,8 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
             }
             Some(Cue::Relative) => {
                 cues.relative += 1;
-                let head = text[h.start..].get(..3);
-                if ["my ", "mi "]
-                    .iter()
-                    .any(|p| head.is_some_and(|w| w.eq_ignore_ascii_case(p)))
-                {
+                let first = text[h.start..h.end].split(' ').next().unwrap_or("");
+                if MINE.iter().any(|p| first.eq_ignore_ascii_case(p)) {
                     cues.mine += 1;
                 }
             }
@@ -1519,9 +1516,11 @@ fn unlisted_surname(w: &str) -> bool {
 /// Whether one of the two words before `at` is a possessive that makes the
 /// health term somebody's own ("her blood pressure", "his new metformin").
 fn possessed(text: &str, at: usize) -> Possessed {
-    // "your" and "their" address anyone as often as one person ("lower your
-    // A1c", "patients and their caregivers").
+    // "their" addresses anyone as often as one person ("patients and their
+    // caregivers"); "your" the reader, who is one ("your A1c") or anyone
+    // ("lower your A1c").
     const ONE: &[&str] = &["his", "her", "pt's", "patient's"];
+    const YOURS: &[&str] = &["your", "su", "sus"];
     const ANYONE: &[&str] = &["their"];
     let before = &text[..at];
     // Split lazily from the end: only the two words before `at` are read.
@@ -1541,11 +1540,11 @@ fn possessed(text: &str, at: usize) -> Possessed {
             .flatten()
             .any(|w| list.iter().any(|p| w.eq_ignore_ascii_case(p)))
     };
-    if any(&["my", "mi", "mis"]) {
+    if any(MINE) {
         Possessed::Mine
     } else if any(ONE) {
         Possessed::One
-    } else if any(&["your", "su", "sus"]) {
+    } else if any(YOURS) {
         Possessed::Yours
     } else if any(ANYONE) {
         Possessed::Anyone
@@ -1553,6 +1552,9 @@ fn possessed(text: &str, at: usize) -> Possessed {
         Possessed::Not
     }
 }
+
+/// The writer's own: "my" (and Spanish "mi", "mis").
+const MINE: &[&str] = &["my", "mi", "mis"];
 
 /// Whose health a finding is, from the word before it.
 enum Possessed {
@@ -1645,20 +1647,18 @@ fn names_with_age_and_sex(ctx: &mut Ctx) -> u32 {
                 .len();
             (s < end && text[s..end].starts_with(char::is_uppercase)).then_some(s)
         };
-        let Some(mut start) = word_before(comma) else {
+        // Word starts, right to left.
+        let Some(first) = word_before(comma) else {
             continue;
         };
-        let mut starts = vec![start];
-        for _ in 0..2 {
-            match start
+        let mut starts = vec![first];
+        while starts.len() < 3 {
+            let before = starts[starts.len() - 1]
                 .checked_sub(1)
                 .filter(|&sp| b[sp] == b' ')
-                .and_then(word_before)
-            {
-                Some(s) => {
-                    start = s;
-                    starts.push(s);
-                }
+                .and_then(word_before);
+            match before {
+                Some(s) => starts.push(s),
                 None => break,
             }
         }
@@ -1666,10 +1666,11 @@ fn names_with_age_and_sex(ctx: &mut Ctx) -> u32 {
             let w = text[s..].split(' ').next().unwrap_or("");
             w.ends_with("ing") || w.ends_with("ed") || NOT_NAMES.binary_search(&w).is_ok()
         };
-        while starts.len() > 1 && not_name(start) {
+        // Drop leading words that are no name, keeping the word at the comma.
+        while starts.len() > 1 && not_name(starts[starts.len() - 1]) {
             starts.pop();
-            start = *starts.last().expect("one start left");
         }
+        let start = starts[starts.len() - 1];
         if !not_name(start) {
             found.push((start, comma));
         }

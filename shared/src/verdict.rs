@@ -200,22 +200,17 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         0.6
     };
     // A message that names several kinds of health information is about
-    // health, whatever words surround them.
-    let kinds = {
-        let mut k: Vec<Category> = health
-            .iter()
-            .filter(|f| f.reason != Reason::Specialty)
-            .map(|f| f.category)
-            .collect();
-        k.sort();
-        k.dedup();
-        k.len()
-    };
-    let named = health
+    // health, whatever words surround them. A specialty names none itself.
+    let mut named: Vec<Category> = health
         .iter()
         .filter(|f| f.reason != Reason::Specialty)
-        .count();
-    let density_context = match (named, kinds) {
+        .map(|f| f.category)
+        .collect();
+    let named_count = named.len();
+    named.sort();
+    named.dedup();
+    let kinds = named.len();
+    let density_context = match (named_count, kinds) {
         (n, k) if n >= 3 && k >= 2 => 0.85,
         (n, _) if n >= 2 => 0.75,
         _ => 0.0,

@@ -92,11 +92,7 @@ pub(super) fn lowercase_sign_off(text: &str) -> Option<(usize, usize)> {
     let line = &text[line_start..body.len()];
     let dashed = line.trim_start().trim_start_matches('-');
     let name = dashed.trim_start();
-    let prev = text[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty());
+    let prev = line_before(text, line_start);
     if dashed.len() == line.trim_start().len() && !prev.is_some_and(is_closing) {
         return None;
     }
@@ -138,11 +134,7 @@ fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
     if !before.is_empty() || !(after.is_empty() || after.starts_with(',')) {
         return false;
     }
-    let prev = text[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty());
+    let prev = line_before(text, line_start);
     if prev.is_some_and(is_closing) {
         return true;
     }
@@ -151,6 +143,15 @@ fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
         .map(str::trim)
         .find(|l| !l.is_empty());
     next.is_some_and(is_role_line)
+}
+
+/// The last non-blank line before `line_start`, trimmed.
+fn line_before(text: &str, line_start: usize) -> Option<&str> {
+    text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
 }
 
 fn is_closing(s: &str) -> bool {
