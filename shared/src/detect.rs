@@ -60,6 +60,8 @@ struct Ctx<'t> {
     labels: Vec<Hit>,
     titles: Vec<Hit>,
     out: Vec<Finding>,
+    /// The text names health information or speaks of care.
+    health_context: bool,
 }
 
 impl Ctx<'_> {
@@ -240,9 +242,12 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
             Some(Cue::Patient) => cues.patient += 1,
             Some(Cue::Clinical) => {
                 cues.clinical += 1;
-                // "your fasting labs", "your appointment": care of the reader.
-                if matches!(possessed(text, h.start), Possessed::Yours) {
-                    cues.yours += 1;
+                match possessed(text, h.start) {
+                    // "your fasting labs", "your appointment": care of the reader.
+                    Possessed::Yours => cues.yours += 1,
+                    // "my next appt", "my refill": the writer's own care.
+                    Possessed::Mine => cues.mine += 1,
+                    _ => {}
                 }
             }
             Some(Cue::Relative) => {
@@ -271,6 +276,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
         labels,
         titles,
         out: Vec::new(),
+        health_context: !health.is_empty() || cues.clinical > 0 || cues.patient > 0,
     };
     for h in &health {
         health_finding(&mut ctx, h);
@@ -410,14 +416,32 @@ fn visit_near(text: &str, start: usize, end: usize) -> bool {
     while !text.is_char_boundary(hi) {
         hi += 1;
     }
-    let window = text[lo..hi].to_ascii_lowercase();
     let letter = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphabetic);
     // Whole words only: "visitors" is no visit.
-    VISIT.iter().any(|w| {
-        window.match_indices(w).any(|(at, _)| {
-            let b = window.as_bytes();
-            !letter(at.checked_sub(1).and_then(|i| b.get(i))) && !letter(b.get(at + w.len()))
-        })
+    let visits = |lower: &str| {
+        let b = lower.as_bytes();
+        VISIT
+            .iter()
+            .flat_map(|w| {
+                lower.match_indices(w).filter(move |&(at, _)| {
+                    !letter(at.checked_sub(1).and_then(|i| b.get(i)))
+                        && !letter(b.get(at + w.len()))
+                })
+            })
+            .map(|(at, _)| at)
+            .collect::<Vec<_>>()
+    };
+    if !visits(&text[lo..hi].to_ascii_lowercase()).is_empty() {
+        return true;
+    }
+    // One person's own visit ("your first appointment", "my next visit")
+    // ties the practice named further off (in the signature) to them.
+    let lower = text.to_ascii_lowercase();
+    visits(&lower).into_iter().any(|at| {
+        matches!(
+            possessed(&lower, at),
+            Possessed::Yours | Possessed::Mine
+        )
     })
 }
 
@@ -607,7 +631,10 @@ fn classify(ctx: &mut Ctx, t: Token) {
         Shape::CityState => city_state(ctx, start, s),
         Shape::CapsName => caps_name(ctx, start, s),
         Shape::Mbi if checksum::mbi(s) => {
-            let c = if matches!(label, Some(Label::Mbi | Label::HealthPlan)) {
+            let c = if matches!(
+                label,
+                Some(Label::Mbi | Label::HealthPlan | Label::Member)
+            ) {
                 0.98
             } else {
                 0.85
@@ -858,6 +885,15 @@ fn value(ctx: &mut Ctx, t: Token, label: Option<Label>) {
             labelled(Category::Mbi, 0.98)
         } else {
             labelled(Category::HealthPlanId, 0.9)
+        }),
+        // A member number is a health plan's where the text speaks of
+        // health or care, a gym's or an airline's elsewhere.
+        Some(Label::Member) if id_like => Some(if checksum::mbi(s) {
+            labelled(Category::Mbi, 0.98)
+        } else if ctx.health_context {
+            labelled(Category::HealthPlanId, 0.9)
+        } else {
+            labelled(Category::OtherId, 0.8)
         }),
         Some(Label::Mbi) if id_like => Some(labelled(
             if checksum::mbi(s) {
