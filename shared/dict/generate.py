@@ -616,6 +616,10 @@ CONDITIONS = [
     "headache", "headaches", "severe headache", "dizziness", "lightheaded",
     "lightheadedness", "fainting", "fainted", "syncope", "palpitations",
     "nausea", "vomiting", "diarrhea", "constipation", "abdominal pain",
+    # "a rash of" and "a rash decision" are everyday English: only forms
+    # that speak of a skin rash.
+    "itchy", "itching", "itchiness", "hives", "skin rash", "itchy rash",
+    "rash is", "rash has", "rash on", "rash spread", "rash spreading",
     "back pain", "lower back pain", "knee pain", "hip pain", "joint pain",
     "neck pain", "shoulder pain", "jaw pain", "ear pain", "tooth pain",
     "toothache", "sore throat", "persistent cough", "wheezing", "numbness",
