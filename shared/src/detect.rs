@@ -31,6 +31,8 @@ pub struct Cues {
     /// Health information addressed to the reader ("your A1c", "your
     /// appointment"): a greeted first name is then the patient's.
     pub yours: u32,
+    /// An animal's care: a veterinary clinic's mail ("canine", "your pet").
+    pub animal: u32,
 }
 
 impl Cues {
@@ -42,6 +44,7 @@ impl Cues {
         self.bulk += o.bulk;
         self.mine += o.mine;
         self.yours += o.yours;
+        self.animal += o.animal;
     }
 }
 
@@ -258,6 +261,8 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
                 }
             }
             Some(Cue::Bulk) => cues.bulk += 1,
+            Some(Cue::Body) => cues.mine += 1,
+            Some(Cue::Animal) => cues.animal += 1,
             None => {}
         }
         if h.term.health.is_some() {
@@ -437,12 +442,9 @@ fn visit_near(text: &str, start: usize, end: usize) -> bool {
     // One person's own visit ("your first appointment", "my next visit")
     // ties the practice named further off (in the signature) to them.
     let lower = text.to_ascii_lowercase();
-    visits(&lower).into_iter().any(|at| {
-        matches!(
-            possessed(&lower, at),
-            Possessed::Yours | Possessed::Mine
-        )
-    })
+    visits(&lower)
+        .into_iter()
+        .any(|at| matches!(possessed(&lower, at), Possessed::Yours | Possessed::Mine))
 }
 
 /// A URL that carries a record or person number: a run of five digits or
@@ -631,10 +633,7 @@ fn classify(ctx: &mut Ctx, t: Token) {
         Shape::CityState => city_state(ctx, start, s),
         Shape::CapsName => caps_name(ctx, start, s),
         Shape::Mbi if checksum::mbi(s) => {
-            let c = if matches!(
-                label,
-                Some(Label::Mbi | Label::HealthPlan | Label::Member)
-            ) {
+            let c = if matches!(label, Some(Label::Mbi | Label::HealthPlan | Label::Member)) {
                 0.98
             } else {
                 0.85
@@ -1718,9 +1717,10 @@ fn names_with_age_and_sex(ctx: &mut Ctx) -> u32 {
     n
 }
 
-/// "Hello DARNELL,": reminder systems print the addressee's name from the
-/// record, in capitals, which the lexer's capitalised words do not cover.
-/// Looks at each line's start only.
+/// Greetings the lexer's capitalised words do not cover, at a line's start
+/// (quoted or not): "Hello DARNELL," and "ROBERT ALLEN, your prescriptions
+/// are ready" (reminder systems print the addressee's name from the record,
+/// in capitals), and "hi jen," typed in lower case.
 fn greetings_in_capitals(ctx: &mut Ctx) {
     let text = ctx.text;
     let d = dicts();
@@ -1729,42 +1729,60 @@ fn greetings_in_capitals(ctx: &mut Ctx) {
     while at < text.len() {
         let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
         let line = &text[at..end];
-        let body = line.trim_start();
+        let body = line.trim_start_matches([' ', '\t', '>']);
         let lead = at + (line.len() - body.len());
         at = end + 1;
-        // Most lines begin with no greeting's letter.
-        if !body
-            .bytes()
-            .next()
-            .is_some_and(|c| matches!(c | 0x20, b'h' | b'd' | b'g' | b'b' | b'e'))
-        {
-            continue;
-        }
-        let Some(g) = GREETINGS.iter().find(|g| {
-            body.get(..g.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(g))
-                && body[g.len()..].starts_with(' ')
-        }) else {
-            continue;
-        };
-        let rest = &body[g.len() + 1..];
-        let words: Vec<&str> = rest
-            .split([',', ':', '!'])
-            .next()
-            .unwrap_or("")
-            .split(' ')
-            .take(4)
-            .collect();
         let caps = |w: &str| {
             w.len() >= 2
                 && w.bytes()
                     .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'\'')
         };
-        if words.is_empty() || words.len() > 3 || !words.iter().all(|w| caps(w)) {
+        let first_name = |w: &str| {
+            let k = d.name(w);
+            k.first && !k.common_word && NOT_NAMES.binary_search(&w).is_err()
+        };
+        // Most lines begin with no greeting's letter, nor a capital.
+        let Some(c) = body.bytes().next() else {
             continue;
-        }
-        let first = d.name(words[0]);
-        if !first.first || first.common_word || NOT_NAMES.binary_search(&words[0]).is_ok() {
+        };
+        let greeting = if matches!(c | 0x20, b'h' | b'd' | b'g' | b'b' | b'e') {
+            GREETINGS.iter().find(|g| {
+                body.get(..g.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(g))
+                    && body[g.len()..].starts_with(' ')
+            })
+        } else {
+            None
+        };
+        let Some(g) = greeting else {
+            // "ROBERT ALLEN, your prescriptions are ready."
+            if c.is_ascii_uppercase() {
+                let (head, tail) = body.split_once(',').unwrap_or((body, ""));
+                let words: Vec<&str> = head.split(' ').collect();
+                let tail = tail.trim_start();
+                if (2..=3).contains(&words.len())
+                    && words.iter().all(|w| caps(w))
+                    && first_name(words[0])
+                    && (tail.starts_with("your ") || tail.starts_with("you "))
+                {
+                    found.push((lead, lead + head.len(), Reason::NameInGreeting));
+                }
+            }
+            continue;
+        };
+        let rest = &body[g.len() + 1..];
+        let head = rest.split([',', ':', '!']).next().unwrap_or("");
+        let words: Vec<&str> = head.split(' ').take(4).collect();
+        // "hi jen," alone on its line or before a comma: a listed first
+        // name, no everyday word.
+        let lower = words.len() == 1
+            && words[0].len() >= 2
+            && words[0].bytes().all(|b| b.is_ascii_lowercase());
+        if words.is_empty()
+            || words.len() > 3
+            || !(lower || words.iter().all(|w| caps(w)))
+            || !first_name(words[0])
+        {
             continue;
         }
         let start = lead + g.len() + 1;
@@ -1824,7 +1842,11 @@ fn greeting_before(text: &str, at: usize) -> bool {
         None if from == 0 => 0,
         None => return false,
     };
-    let before = text[line..at].trim().trim_end_matches(',');
+    // A quoted greeting ("> Hi Thomas,") greets as well.
+    let before = text[line..at]
+        .trim_start_matches([' ', '\t', '>'])
+        .trim_end()
+        .trim_end_matches(',');
     GREETINGS.iter().any(|g| before.eq_ignore_ascii_case(g))
 }
 

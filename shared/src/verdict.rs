@@ -162,21 +162,23 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // Words that make somebody a patient, or codes only care produces.
     // A lab value or a vital sign is a measurement of somebody's body. The
     // writer's own or family's health ("my daughter's surgery") is care too.
-    let care = inp.cues.patient > 0
+    // A visit: a specialty next to an appointment, or a date of service,
+    // admission or discharge.
+    let visit = fs.iter().any(|f| {
+        matches!(
+            f.reason,
+            Reason::Specialty
+                | Reason::DateOfService
+                | Reason::DateOfAdmission
+                | Reason::DateOfDischarge
+        )
+    });
+    let care = visit
+        || inp.cues.patient > 0
         || inp.cues.mine > 0
         || fs.iter().any(|f| {
             matches!(f.category, Category::Icd10 | Category::Cpt)
-                || matches!(
-                    f.reason,
-                    Reason::LabValue
-                        | Reason::VitalSign
-                        // A visit: a specialty next to an appointment, or a
-                        // date of service, admission or discharge.
-                        | Reason::Specialty
-                        | Reason::DateOfService
-                        | Reason::DateOfAdmission
-                        | Reason::DateOfDischarge
-                )
+                || matches!(f.reason, Reason::LabValue | Reason::VitalSign)
         });
     // Bare abbreviations (CAD, ALS, STD) mean something medical only where
     // the message is about care or names other health information.
@@ -221,21 +223,23 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     // organisation's contact details, not a patient's.
     // Nor where nobody in the message is a person of their own: no
     // patient's name, date of birth, age or number, no relative.
-    let anchored = inp.cues.relative > 0
-        || inp.cues.own > 0
-        || fs
-            .iter()
-            .any(|f| personal(f) && f.reason != Reason::NameOfProvider);
     // Whoever signs a message about their own or their family's care is
     // the patient or speaks for them: their sign-off names the patient's
-    // family, not a clerk.
+    // family, not a clerk. Other sign-offs are the sender's own.
     let signed_by_patient = care && inp.cues.mine > 0;
+    let anchored = inp.cues.relative > 0
+        || inp.cues.own > 0
+        || fs.iter().any(|f| {
+            personal(f)
+                && f.reason != Reason::NameOfProvider
+                && (f.reason != Reason::NameInSignature || signed_by_patient)
+        });
     // A first name greeted ("Hi Kelly,") is a colleague's as often as a
     // patient's: the patient's when the message speaks to them of their
     // health ("your A1c", "your appointment").
     let weight = |i: &Finding| match i.reason {
         Reason::NameInSignature if signed_by_patient => 0.85,
-        Reason::NameInGreetingFirst if inp.cues.yours == 0 => 0.5,
+        Reason::NameInGreetingFirst if inp.cues.yours == 0 && !visit => 0.5,
         _ => identifying_weight(i),
     };
     let strength = |i: &Finding| {
@@ -378,6 +382,12 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         )
     });
     if inp.cues.bulk > 0 && strong == 0.0 && !to_one && inp.cues.own == 0 {
+        score = score.min(phi - 0.01);
+    }
+    // A veterinary clinic's mail names its client next to the animal's
+    // diagnoses and drugs: nobody's PHI, unless a medical id is there or
+    // the writer tells of their own health too.
+    if inp.cues.animal >= 2 && strong == 0.0 && inp.cues.mine == 0 {
         score = score.min(phi - 0.01);
     }
     let verdict = if score >= phi {

@@ -114,10 +114,42 @@ fn strong_medical_identifier_alone_is_phi() {
     for body in [
         "Please pull the chart, MRN 00482913.",
         "Medicare # 2AF7-JK3-PW58 on file",
-        "Member ID: XJH123456789",
+        "Member ID: XJH123456789. Please verify eligibility before the visit.",
+        "Medicaid ID: 00412345678",
     ] {
         assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
     }
+    // A gym's or an airline's member number is not a health plan's.
+    for body in [
+        "Hey Nate, your membership renews soon!\nMember #: IH-558120\nPlan: All-Access Monthly ($39.99/mo)",
+        "Thanks for flying with us. Member number: 4410 2231 09, status: Gold.",
+    ] {
+        assert_ne!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
+fn greetings_and_sign_offs_in_portal_mail() {
+    for body in [
+        // The patient signs a lower-case portal message about their body.
+        "hi jen,\n\nthe spot on my left shoulder where dr ambrose did the shave biopsy last wk is still bleeding a little. did the path come back yet, im worried about the melanoma thing\n\nthx\ncarla",
+        // A pharmacy prints the name from the record, in capitals.
+        "ROBERT ALLEN, your prescriptions are ready.\n\n  Rx #6023847   ATORVASTATIN 40MG TAB   Qty 90\n\nPlease pick up by 07/02/2024.",
+        // A session at a behavioural-health practice is care, "our" or not.
+        "Hi Daniel,\n\nI need to move our Thursday (9/12) session from 3:00 to 4:15 -- I have a meeting I can't\nshift. Same telehealth link as usual. If 4:15 doesn't work, I also have Friday 9/13 at 10.\n\nTake care,\nLeah\n\nLeah Brenner, LCSW\nLakeside Behavioral Health\n(608) 555-0145\n\nCONFIDENTIALITY NOTICE: This message may contain protected health information.",
+        // The practice named in the signature, far from "your first appointment".
+        "Hi Jordan,\n\nThank you - we've received your new patient intake packet, consent to treatment, and insurance card images. Your first appointment with Dr. Farah Haddad is on Monday, February 5 at 10:00 AM at our Culver City office, 10850 Washington Blvd, Culver City, CA 90232.\n\nPlease arrive 15 minutes early. If you need to cancel, we ask for 48 hours' notice; late cancellations are billed at $95.\n\nBest,\nIntake Coordinator\nWestside Psychiatric Associates\n(310) 555-0175",
+        // "my next appt": the writer's own care; the sign-off is theirs.
+        "hey so the PT exercises are making my knee worse not better?? its been 3 wks since the acl surgery and its still really swollen and hot at night. is that normal. can i get the MRI moved up or talk to dr ames b4 my next appt\n-jen k.",
+    ] {
+        assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+    // A vendor's sign-off under billing codes is nobody's care.
+    let vendor = "Hi there,\n\nOur scrubber catches modifier 25 missing on 99214, and retired ICD-10 codes (M54.5 was split into M54.50/M54.51/M54.59).\n\nDerek Hollis | ClaimSmith | (312) 555-0175";
+    assert_ne!(verdict(None, vendor), Verdict::Phi);
+    // A veterinary visit summary names the client, not a patient.
+    let vet = "Hi Laura Pennington,\n\nThanks for bringing Biscuit (canine, Golden Retriever, 6 yrs) in today, 05/10/2024.\n  - Heartworm/tick panel: negative\n  - Rx: carprofen 75 mg twice daily for mild hip arthritis\n\nCedar Paws Veterinary Hospital";
+    assert_ne!(verdict(None, vet), Verdict::Phi);
 }
 
 #[test]

@@ -26,6 +26,10 @@ const CLOSINGS: &[&str] = &[
     "cordially",
     "take care",
     "talk soon",
+    "thx",
+    "tks",
+    "ty",
+    "tia",
     "gracias",
     "saludos",
     "atentamente",
@@ -130,6 +134,17 @@ fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
     if let Some(role) = before.strip_suffix(':') {
         return is_role_line(role);
     }
+    // "Derek Hollis | ClaimSmith | (312) 555-0175" closing a paragraph.
+    if before.is_empty()
+        && after.starts_with('|')
+        && text[line_end..]
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count()
+            <= 2
+    {
+        return true;
+    }
     // Otherwise the name must be the whole line (credentials may follow).
     if !before.is_empty() || !(after.is_empty() || after.starts_with(',')) {
         return false;
@@ -193,6 +208,10 @@ mod tests {
             "Customer Service Rep: Tyler Monroe",
             "Tyler Monroe"
         ));
+        assert!(sign_off(
+            "Got 20 minutes?\n\nDerek Hollis | ClaimSmith | (312) 555-0175\n",
+            "Derek Hollis"
+        ));
     }
 
     #[test]
@@ -201,5 +220,9 @@ mod tests {
         assert!(!sign_off("Pt Curtis Bell seen today\n", "Curtis Bell"));
         assert!(!sign_off("Curtis Bell\nDOB 3/4/1961\n", "Curtis Bell"));
         assert!(!sign_off("Patient: Curtis Bell", "Curtis Bell"));
+        assert!(!sign_off(
+            "Curtis Bell | 03/04/1961 | M\nAnna Ruiz | 05/06/1970 | F\nJo Lee | 01/01/1950 | F\nEnd",
+            "Curtis Bell"
+        ));
     }
 }

@@ -199,7 +199,7 @@ fn labelled_medical_ids() {
             Some("XJH123456789"),
         ),
         (
-            "subscriber # W88812345",
+            "subscriber # W88812345, copay for the visit",
             Category::HealthPlanId,
             Some("W88812345"),
         ),
@@ -621,8 +621,27 @@ fn greetings_name_the_reader() {
         r("Hello DARNELL,\n\nThis is a reminder.", "DARNELL"),
         Some(Reason::NameInGreetingFirst)
     );
+    // Quoted, in lower case, or printed in capitals before "your".
+    assert_eq!(
+        r("> Hi Thomas, Dr. Siddiqui reviewed your photos.", "Thomas"),
+        Some(Reason::NameInGreetingFirst)
+    );
+    assert_eq!(
+        r("hi jen,\n\nthe spot is still bleeding", "jen"),
+        Some(Reason::NameInGreetingFirst)
+    );
+    assert_eq!(
+        r(
+            "ROBERT ALLEN, your prescriptions are ready.",
+            "ROBERT ALLEN"
+        ),
+        Some(Reason::NameInGreeting)
+    );
     // Words that are no name are not greeted people.
     check(&[
+        ("hi all,\nsee below", Category::Name, None),
+        ("hey so the kids are fine", Category::Name, None),
+        ("ACME CORP, your order shipped.", Category::Name, None),
         ("HI TEAM,\nPlease see below.", Category::Name, None),
         ("DEAR SIR: thank you.", Category::Name, None),
         (
@@ -634,6 +653,32 @@ fn greetings_name_the_reader() {
             "Dear Hiring Manager:\n\nPlease find my CV.",
             Category::Name,
             None,
+        ),
+    ]);
+}
+
+#[test]
+fn member_numbers_are_a_health_plans_in_health_mail() {
+    check(&[
+        (
+            "Member #: IH-558120\nPlan: All-Access Monthly",
+            Category::OtherId,
+            Some("IH-558120"),
+        ),
+        (
+            "Member #: IH-558120\nPlan: All-Access Monthly",
+            Category::HealthPlanId,
+            None,
+        ),
+        (
+            "Member #: XJH123456789, copay $25 for the visit.",
+            Category::HealthPlanId,
+            Some("XJH123456789"),
+        ),
+        (
+            "Medicaid ID: 00412345678",
+            Category::HealthPlanId,
+            Some("00412345678"),
         ),
     ]);
 }
@@ -677,6 +722,10 @@ fn lowercase_sign_offs() {
         (
             "can we do a phone visit instead\n\nthanks\nbrittany",
             "brittany",
+        ),
+        (
+            "is that normal?? did the path come back\n\nthx\ncarla",
+            "carla",
         ),
     ] {
         assert_eq!(
