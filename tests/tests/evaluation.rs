@@ -68,7 +68,7 @@ fn labelled_set_meets_recall_and_false_positive_targets() {
 fn holdout_set_keeps_its_figures() {
     let labels = labels_in(&holdout_dir());
     assert!(
-        labels.len() >= 300,
+        labels.len() >= 440,
         "holdout set too small: {}",
         labels.len()
     );
@@ -79,8 +79,8 @@ fn holdout_set_keeps_its_figures() {
         f.recall
     );
     assert!(
-        f.fp_rate <= 0.03,
-        "phi on {:.3} of the holdout business mail (was ≤ 0.03)",
+        f.fp_rate <= 0.02,
+        "phi on {:.3} of the holdout business mail (was ≤ 0.02)",
         f.fp_rate
     );
 }
