@@ -65,6 +65,9 @@ struct Ctx<'t> {
     out: Vec<Finding>,
     /// The text names health information or speaks of care.
     health_context: bool,
+    /// Whether the text speaks of one person's own visit (`own_visit`),
+    /// found when first asked.
+    own_visit: Option<bool>,
 }
 
 impl Ctx<'_> {
@@ -282,6 +285,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
         titles,
         out: Vec::new(),
         health_context: !health.is_empty() || cues.clinical > 0 || cues.patient > 0,
+        own_visit: None,
     };
     for h in &health {
         health_finding(&mut ctx, h);
@@ -363,7 +367,8 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
         },
         Category::Procedure => (conf, Reason::Procedure, h.end),
         _ if h.term.specialty => {
-            if !visit_near(ctx.text, h.start, h.end) {
+            let own = *ctx.own_visit.get_or_insert_with(|| own_visit(ctx.text));
+            if !own && !visit_near(ctx.text, h.start, h.end) {
                 return;
             }
             (conf, Reason::Specialty, h.end)
@@ -386,33 +391,24 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
     ctx.push(cat, h.start, end, conf, reason);
 }
 
+/// Whole-word visit words in lower-cased text, by their offsets.
+fn visits(lower: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = lower.as_bytes();
+    let letter = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphabetic);
+    // Whole words only: "visitors" is no visit.
+    VISIT.iter().flat_map(move |w| {
+        lower.match_indices(w).map(|(at, _)| at).filter(move |&at| {
+            !letter(at.checked_sub(1).and_then(|i| b.get(i))) && !letter(b.get(at + w.len()))
+        })
+    })
+}
+
 /// Whether a visit is spoken of within a few lines of a specialty or
 /// service: "your appointment ... at Evergreen Behavioral Health", "date of
 /// service ... Emergency Department". A department named in a signature, a
 /// rota or a credentialing list is nobody's care.
 fn visit_near(text: &str, start: usize, end: usize) -> bool {
     const RADIUS: usize = 200;
-    const VISIT: &[&str] = &[
-        "appointment",
-        "appointments",
-        "appt",
-        "appts",
-        "visit",
-        "visits",
-        "seen",
-        "missed",
-        "reschedule",
-        "rescheduled",
-        "check-in",
-        "admitted",
-        "discharged",
-        "date of service",
-        "session",
-        "sessions",
-        "cita",
-        "consulta",
-        "visita",
-    ];
     let mut lo = start.saturating_sub(RADIUS);
     while !text.is_char_boundary(lo) {
         lo -= 1;
@@ -421,31 +417,40 @@ fn visit_near(text: &str, start: usize, end: usize) -> bool {
     while !text.is_char_boundary(hi) {
         hi += 1;
     }
-    let letter = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphabetic);
-    // Whole words only: "visitors" is no visit.
-    let visits = |lower: &str| {
-        let b = lower.as_bytes();
-        VISIT
-            .iter()
-            .flat_map(|w| {
-                lower.match_indices(w).filter(move |&(at, _)| {
-                    !letter(at.checked_sub(1).and_then(|i| b.get(i)))
-                        && !letter(b.get(at + w.len()))
-                })
-            })
-            .map(|(at, _)| at)
-            .collect::<Vec<_>>()
-    };
-    if !visits(&text[lo..hi].to_ascii_lowercase()).is_empty() {
-        return true;
-    }
-    // One person's own visit ("your first appointment", "my next visit")
-    // ties the practice named further off (in the signature) to them.
-    let lower = text.to_ascii_lowercase();
-    visits(&lower)
-        .into_iter()
-        .any(|at| matches!(possessed(&lower, at), Possessed::Yours | Possessed::Mine))
+    visits(&text[lo..hi].to_ascii_lowercase()).next().is_some()
 }
+
+/// One person's own visit anywhere in the text ("your first appointment",
+/// "my next visit"): it ties a practice named further off, in the
+/// signature, to them.
+fn own_visit(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let own = visits(&lower)
+        .any(|at| matches!(possessed(&lower, at), Possessed::Yours | Possessed::Mine));
+    own
+}
+
+const VISIT: &[&str] = &[
+    "appointment",
+    "appointments",
+    "appt",
+    "appts",
+    "visit",
+    "visits",
+    "seen",
+    "missed",
+    "reschedule",
+    "rescheduled",
+    "check-in",
+    "admitted",
+    "discharged",
+    "date of service",
+    "session",
+    "sessions",
+    "cita",
+    "consulta",
+    "visita",
+];
 
 /// A URL that carries a record or person number: a run of five digits or
 /// more, or a query key that names one (`id=`, `pid=`, `mrn=`, `patient`).
@@ -1755,8 +1760,10 @@ fn greetings_in_capitals(ctx: &mut Ctx) {
             None
         };
         let Some(g) = greeting else {
-            // "ROBERT ALLEN, your prescriptions are ready."
-            if c.is_ascii_uppercase() {
+            // "ROBERT ALLEN, your prescriptions are ready." (Most lines
+            // begin with no word in capitals.)
+            if c.is_ascii_uppercase() && body.as_bytes().get(1).is_some_and(u8::is_ascii_uppercase)
+            {
                 let (head, tail) = body.split_once(',').unwrap_or((body, ""));
                 let words: Vec<&str> = head.split(' ').collect();
                 let tail = tail.trim_start();
