@@ -33,6 +33,8 @@ pub struct Cues {
     pub yours: u32,
     /// An animal's care: a veterinary clinic's mail ("canine", "your pet").
     pub animal: u32,
+    /// A greeting to a group ("Hi everyone,", "Dear colleagues,").
+    pub group: u32,
 }
 
 impl Cues {
@@ -45,6 +47,7 @@ impl Cues {
         self.mine += o.mine;
         self.yours += o.yours;
         self.animal += o.animal;
+        self.group += o.group;
     }
 }
 
@@ -266,6 +269,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
             Some(Cue::Bulk) => cues.bulk += 1,
             Some(Cue::Body) => cues.mine += 1,
             Some(Cue::Animal) => cues.animal += 1,
+            Some(Cue::Group) => cues.group += 1,
             None => {}
         }
         if h.term.health.is_some() {
@@ -1632,16 +1636,25 @@ fn lowercase_titled(ctx: &mut Ctx) {
             .unwrap_or(text.len() - start);
         let word = &text[start..start + len];
         let k = d.name(word);
-        if word.len() >= 3
-            && word.starts_with(|c: char| c.is_lowercase())
-            && k.surname
-            && !k.common_word
+        if word.len() < 3 || !word.starts_with(|c: char| c.is_lowercase()) || k.common_word {
+            continue;
+        }
+        if k.surname {
+            found.push((start, start + len, 0.7));
+        } else if word.len() >= 5
+            && !k.first
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && NOT_NAMES
+                .binary_search(&(word[..1].to_ascii_uppercase() + &word[1..]).as_str())
+                .is_err()
         {
-            found.push((start, start + len));
+            // "pt mrs delacroix": a surname the census list lacks, after a
+            // title nothing else follows; less sure.
+            found.push((start, start + len, 0.6));
         }
     }
-    for (s, e) in found {
-        ctx.push(Category::Name, s, e, 0.7, Reason::NameAfterTitle);
+    for (s, e, conf) in found {
+        ctx.push(Category::Name, s, e, conf, Reason::NameAfterTitle);
     }
 }
 

@@ -40,6 +40,8 @@ pub enum Reason {
     NamePair,
     NameSurnameFirst,
     NameInSignature,
+    /// A name on a From:, To: or Cc: line of a forwarded or quoted message.
+    NameInHeader,
     NameInGreeting,
     /// A name followed by an age and a sex ("Sung-min Lee, 54M").
     NameWithAgeSex,
@@ -108,6 +110,9 @@ impl Reason {
             NameSurnameFirst => "Looks like a person's name written surname first (Lopez, Maria)",
             NameInSignature => {
                 "Looks like the sender's name in a sign-off: a patient's only when they write of their own or their family's care"
+            }
+            NameInHeader => {
+                "A correspondent's name on a From, To or Cc line of a forwarded message: not a patient's"
             }
             NameInGreeting => "Looks like the name of the person the message is addressed to",
             NameWithAgeSex => "A name followed by an age and sex (such as 54M), as clinicians write a patient",

@@ -44,7 +44,7 @@ fn identifying_weight(f: &Finding) -> f32 {
             Reason::NameOfProvider => 0.3,
             Reason::NamePlace => 0.1,
             Reason::NameWithRole => 0.35,
-            Reason::NameInSignature => 0.35,
+            Reason::NameInSignature | Reason::NameInHeader => 0.35,
             Reason::NameInGreeting | Reason::NameInGreetingFirst => 0.85,
             Reason::NameAfterLabel | Reason::NameAfterTitle | Reason::NameSurnameFirst => 0.95,
             _ => 0.9,
@@ -231,7 +231,7 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         || inp.cues.own > 0
         || fs.iter().any(|f| {
             personal(f)
-                && f.reason != Reason::NameOfProvider
+                && !matches!(f.reason, Reason::NameOfProvider | Reason::NameInHeader)
                 && (f.reason != Reason::NameInSignature || signed_by_patient)
         });
     // A first name greeted ("Hi Kelly,") is a colleague's as often as a
@@ -385,9 +385,35 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         score = score.min(phi - 0.01);
     }
     // A veterinary clinic's mail names its client next to the animal's
-    // diagnoses and drugs: nobody's PHI, unless a medical id is there or
-    // the writer tells of their own health too.
-    if inp.cues.animal >= 2 && strong == 0.0 && inp.cues.mine == 0 {
+    // diagnoses, drugs and patient id: nobody's PHI, unless the writer tells
+    // of their own health too.
+    if inp.cues.animal >= 2 && inp.cues.mine == 0 {
+        score = score.min(phi - 0.01);
+    }
+    // Mail greeting a group ("Hi everyone,": an open-enrolment notice, a
+    // wellness event) tells of no one's care unless it carries a medical id
+    // or a labelled one ("acct 0093318", "DOS 01/12/2024", "Mr. Pruitt"),
+    // or somebody's own health.
+    let labelled_person = fs.iter().any(|f| {
+        matches!(
+            f.reason,
+            Reason::Labelled
+                | Reason::DateOfBirth
+                | Reason::DateOfService
+                | Reason::DateOfAdmission
+                | Reason::DateOfDischarge
+                | Reason::NameAfterLabel
+                | Reason::NameAfterTitle
+                | Reason::NameSurnameFirst
+                | Reason::NameWithAgeSex
+        )
+    });
+    if inp.cues.group > 0
+        && strong == 0.0
+        && !labelled_person
+        && inp.cues.own == 0
+        && inp.cues.mine == 0
+    {
         score = score.min(phi - 0.01);
     }
     let verdict = if score >= phi {

@@ -220,3 +220,27 @@ fn every_finding_has_an_explanation() {
         assert!(f.explanation().len() > 10);
     }
 }
+
+#[test]
+fn mail_to_many_vets_and_vendors_are_not_patients() {
+    for body in [
+        // Greeting a group: an open-enrolment notice and a wellness event.
+        "Hello everyone,\n\nOpen enrollment for 2026 benefits runs Monday, November 3 through Friday, November 21. If you don't make changes, your current elections roll over, except for FSA and HSA contributions, which must be re-elected every year.\n\nWhat's new for 2026:\n- Two medical plans: the Harborline PPO and the HDHP with HSA. The company HSA contribution increases to $750 (employee only) / $1,500 (family).\n- Dental and vision premiums are unchanged.\n- The Employee Assistance Program now includes 8 free counseling sessions per issue.\n- Completing a biometric screening or annual physical by June 30 earns a $200 premium credit.\n\nBenefits fair: Thursday, November 6, 11 AM-2 PM, in the main cafeteria.\n\nQuestions? Contact Laura Chen at benefits@harborlinefoods.example or (414) 555-0135.\n\nThe Benefits Team",
+        "Hi everyone,\n\nFall wellness events are here!\n\nFREE FLU SHOTS\nWednesday, October 8 and Wednesday, October 15, 9 AM-3 PM, 3rd floor training room. Bring your insurance card; no cost to you. High-dose vaccine available for colleagues 65+.\n\nBIOMETRIC SCREENINGS\nSame days. A quick finger-stick for cholesterol and glucose plus blood pressure and BMI. Complete a screening by December 31 to earn a $150 HSA deposit. Results go only to you and your doctor; Keelbrook only receives a list of who participated.\n\nSTEP CHALLENGE\nTeams of 5, November 1-30. Prizes for the top three teams.\n\nQuestions? Contact Tamika Hughes, Wellness Coordinator, (617) 555-0166.",
+        // A blood drive: a donor's eligibility is nobody's care.
+        "<html><body style=\"font-family:Verdana,sans-serif\">\n<h2 style=\"color:#b00020\">Community Blood Drive</h2>\n<p><b>Thursday, October 30, 2025 &middot; 10 AM - 4 PM</b><br>\nCity Hall Rotunda, 200 Main St, Fairmont, WV 26554</p>\n<p>One donation can help up to three people. To donate you must be at least 16 years old, weigh at least 110 lbs and be feeling well on the day. Wait 8 weeks after your last whole-blood donation. If you take a blood thinner such as warfarin, please check eligibility first.</p>\n<p>Eat an iron-rich meal and drink plenty of water beforehand. Snacks provided!</p>\n<p><a href=\"https://blooddrive.fairmont-city.example/signup\">Reserve a time</a> or contact Greg Pulaski, (304) 555-0124.</p>\n</body></html>",
+        // A veterinary clinic, its patient id an animal's.
+        "Hi Hannah Whitfield,\n\nOur records show that Biscuit (Golden Retriever, 6 yrs, Patient ID 22871) is due for:\n  - Rabies (3-year)\n  - DHPP\n  - Leptospirosis\n\nDr. Kaur would also like to recheck Biscuit's ear infection and refill his Apoquel 16 mg for his seasonal allergies at the same visit.\n\nWe have an opening Saturday 10/25 at 10:00 AM. Call us at (410) 555-0116 or book online.\n\nWags and purrs,\nPaws & Whiskers Animal Hospital",
+        // A forwarded service quote: correspondents in its header lines and a
+        // quoted signature.
+        "Forwarding for your review -- can we get this to legal by the 24th? The current agreement lapses 11/30.\n\n-Beth\n\n---------- Forwarded message ---------\nFrom: Gary Lund <glund@magnaimagingservice.example>\nDate: Thu, Oct 16, 2025 at 2:11 PM\nSubject: Service contract renewal - MRI suite, Radiology Dept\nTo: Beth Alvarado <balvarado@stbrendanmc.example>\n\n> Hi Beth,\n>\n> Attached is the renewal quote for the full-service agreement covering the 1.5T MR system (serial MR15-77231) and the 3T system (serial MR30-10458) in the St. Brendan Radiology Department.\n>\n> - 98% uptime guarantee, with credits below that\n> - Coils, cryogens and software updates included\n> - Annual price $412,000 (3-year term), quote valid through 11/30/2025\n>\n> Happy to set up a call with your biomed director.\n>\n> Gary Lund\n> Regional Service Sales, Magna Imaging Service\n> (312) 555-0111",
+    ] {
+        assert_ne!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+    // A team greeted about one patient with labelled details is PHI.
+    let team = "Hi team,\n\nClaim 240119-88713 for Gerald Pruitt (acct 0093318) DOS 01/12/2024 denied CO-11.\nDx: I10, R73.03\n\nMarcy";
+    assert_eq!(verdict(None, team), Verdict::Phi);
+    // A quick note with a surname the census list lacks, after "mrs".
+    let note = "pt mrs delacroix called agian abt her coumadin dose, INR was 3.8 yest at the lab. shes worried bc of bruising on her arms. pls call her back 555-0142 b4 noon if u can";
+    assert_eq!(verdict(Some("call back"), note), Verdict::Phi);
+}

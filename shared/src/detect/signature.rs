@@ -68,6 +68,7 @@ const ROLES: &[&str] = &[
     "president",
     "recruiter",
     "representative",
+    "sales",
     "specialist",
     "supervisor",
     "team",
@@ -75,16 +76,42 @@ const ROLES: &[&str] = &[
     "vp",
 ];
 
-/// Marks name findings that sit in a sign-off.
+/// Marks name findings that sit in a sign-off or on a forwarded message's
+/// From, To or Cc line.
 pub(super) fn mark(text: &str, findings: &mut [Finding]) {
     for f in findings.iter_mut().filter(|f| {
         f.category == Category::Name
             && matches!(f.reason, Reason::NamePair | Reason::NameSurnameFirst)
     }) {
-        if in_sign_off(text, f.start, f.end) {
+        if in_header(text, f.start) {
+            f.reason = Reason::NameInHeader;
+        } else if in_sign_off(text, f.start, f.end) {
             f.reason = Reason::NameInSignature;
         }
     }
+}
+
+/// Header fields of a forwarded or quoted message that name correspondents.
+const HEADERS: &[&str] = &["from:", "to:", "cc:", "bcc:", "sent by:", "de:", "para:"];
+
+/// "From: Gary Lund <glund@…>", "> To: Beth Alvarado": a header line of a
+/// forwarded or quoted message, the name right after the field's name.
+fn in_header(text: &str, start: usize) -> bool {
+    let line_start = super::line_start(text, start);
+    let before = unquote(&text[line_start..start]);
+    HEADERS.iter().any(|h| {
+        before
+            .get(..h.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(h))
+            && before[h.len()..]
+                .trim_start_matches([' ', '"', '\''])
+                .is_empty()
+    })
+}
+
+/// A line without the marks of a quoted reply ("> > Thanks,").
+fn unquote(line: &str) -> &str {
+    line.trim_start_matches([' ', '\t', '>']).trim_end()
 }
 
 /// A sign-off typed in lower case, as in texts and portal messages: "-jen
@@ -124,7 +151,7 @@ pub(super) fn lowercase_sign_off(text: &str) -> Option<(usize, usize)> {
 fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
     let line_start = super::line_start(text, start);
     let line_end = super::line_end(text, end);
-    let before = text[line_start..start].trim();
+    let before = unquote(&text[line_start..start]);
     let after = text[end..line_end].trim();
     // "Thanks, John Smith" on one line.
     if is_closing(before) {
@@ -155,7 +182,7 @@ fn in_sign_off(text: &str, start: usize, end: usize) -> bool {
     }
     let next = text[line_end..]
         .lines()
-        .map(str::trim)
+        .map(unquote)
         .find(|l| !l.is_empty());
     next.is_some_and(is_role_line)
 }
@@ -165,7 +192,7 @@ fn line_before(text: &str, line_start: usize) -> Option<&str> {
     text[..line_start]
         .lines()
         .rev()
-        .map(str::trim)
+        .map(unquote)
         .find(|l| !l.is_empty())
 }
 
@@ -211,6 +238,29 @@ mod tests {
         assert!(sign_off(
             "Got 20 minutes?\n\nDerek Hollis | ClaimSmith | (312) 555-0175\n",
             "Derek Hollis"
+        ));
+        // Quoted in a reply.
+        assert!(sign_off(
+            "> Happy to set up a call.\n>\n> Gary Lund\n> Regional Service Sales, Magna Imaging\n",
+            "Gary Lund"
+        ));
+    }
+
+    #[test]
+    fn forwarded_headers() {
+        let header = |text: &str, name: &str| in_header(text, text.find(name).expect("name"));
+        assert!(header(
+            "---------- Forwarded message ---------\nFrom: Gary Lund <glund@example.com>\n",
+            "Gary Lund"
+        ));
+        assert!(header(
+            "> To: Beth Alvarado <b@example.com>",
+            "Beth Alvarado"
+        ));
+        assert!(!header("Patient: Gary Lund", "Gary Lund"));
+        assert!(!header(
+            "From: the front desk, regarding your mother Gary Lund who is",
+            "Gary Lund"
         ));
     }
 
