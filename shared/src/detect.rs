@@ -371,8 +371,9 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
         },
         Category::Procedure => (conf, Reason::Procedure, h.end),
         _ if h.term.specialty => {
-            let own = *ctx.own_visit.get_or_insert_with(|| own_visit(ctx.text));
-            if !own && !visit_near(ctx.text, h.start, h.end) {
+            if !visit_near(ctx.text, h.start, h.end)
+                && !*ctx.own_visit.get_or_insert_with(|| own_visit(ctx.text))
+            {
                 return;
             }
             (conf, Reason::Specialty, h.end)
