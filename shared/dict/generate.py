@@ -802,7 +802,7 @@ CONDITIONS = [
     "schizoaffective disorder", "psychosis", "psychotic episode",
     "psychotic break", "anxiety disorder", "generalized anxiety disorder",
     "social anxiety disorder", "panic disorder", "panic attack",
-    "panic attacks", "obsessive-compulsive disorder", "ptsd",
+    "panic attacks", "panic episodes", "panic episode", "obsessive-compulsive disorder", "ptsd",
     "post-traumatic stress disorder", "posttraumatic stress disorder",
     "adhd", "attention deficit disorder",
     "attention deficit hyperactivity disorder", "autism", "autistic",
@@ -887,6 +887,11 @@ SPECIALTIES = [
     "behavioral health", "behavioural health", "psychiatry", "psychiatric",
     "psychiatrist", "psychotherapy", "therapy session", "therapy sessions",
     "counseling session", "counseling sessions", "counselling session",
+    # A practice's name; "credit counseling" and "career counseling" are
+    # not among these.
+    "counseling group", "counseling center", "counseling associates",
+    "counseling services", "counselling services", "family counseling",
+    "mental health counseling", "marriage counseling",
     "addiction medicine", "addiction treatment", "substance use treatment",
     "recovery program", "recovery services", "recovery center",
     "addiction recovery", "sober living", "detox", "methadone clinic",

@@ -370,7 +370,7 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
             None => (conf, Reason::Lab, h.end),
         },
         Category::Procedure => (conf, Reason::Procedure, h.end),
-        _ if h.term.specialty => {
+        _ if h.term.specialty || names_an_institution(ctx.text, h) => {
             if !visit_near(ctx.text, h.start, h.end)
                 && !*ctx.own_visit.get_or_insert_with(|| own_visit(ctx.text))
             {
@@ -394,6 +394,34 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
         reason
     };
     ctx.push(cat, h.start, end, conf, reason);
+}
+
+/// "Riverside Cancer Pavilion", "American Heart Association": a condition
+/// in capitals naming an institution, which says what somebody is treated
+/// for only when they visit it, like a specialty.
+fn names_an_institution(text: &str, h: &Hit) -> bool {
+    const INSTITUTIONS: &[&str] = &[
+        "Alliance",
+        "Association",
+        "Awareness",
+        "Center",
+        "Centre",
+        "Clinic",
+        "Foundation",
+        "Fund",
+        "Institute",
+        "Network",
+        "Pavilion",
+        "Program",
+        "Research",
+        "Society",
+        "Walk",
+    ];
+    text[h.start..].starts_with(|c: char| c.is_uppercase())
+        && text[h.end..].strip_prefix(' ').is_some_and(|rest| {
+            let next = rest.split([' ', ',', '.', '\n', '\r']).next().unwrap_or("");
+            INSTITUTIONS.contains(&next)
+        })
 }
 
 /// Whole-word visit words in lower-cased text, by their offsets.
@@ -426,12 +454,20 @@ fn visit_near(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// One person's own visit anywhere in the text ("your first appointment",
-/// "my next visit"): it ties a practice named further off, in the
-/// signature, to them.
+/// "my next visit", a therapist's "our Thursday session"): it ties a
+/// practice named further off, in the signature, to them.
 fn own_visit(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    let own = visits(&lower)
-        .any(|at| matches!(possessed(&lower, at), Possessed::Yours | Possessed::Mine));
+    let own = visits(&lower).any(|at| {
+        let ours = || {
+            lower[..at]
+                .split_whitespace()
+                .rev()
+                .take(2)
+                .any(|w| w == "our")
+        };
+        matches!(possessed(&lower, at), Possessed::Yours | Possessed::Mine) || ours()
+    });
     own
 }
 
@@ -1745,12 +1781,15 @@ fn greetings_in_capitals(ctx: &mut Ctx) {
     let d = dicts();
     let mut found = Vec::new();
     let mut at = 0;
+    let mut first_line = true;
     while at < text.len() {
         let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
         let line = &text[at..end];
         let body = line.trim_start_matches([' ', '\t', '>']);
         let lead = at + (line.len() - body.len());
         at = end + 1;
+        let opening = first_line;
+        first_line = first_line && body.trim().is_empty();
         let caps = |w: &str| {
             w.len() >= 2
                 && w.bytes()
@@ -1760,6 +1799,20 @@ fn greetings_in_capitals(ctx: &mut Ctx) {
             let k = d.name(w);
             k.first && !k.common_word && NOT_NAMES.binary_search(&w).is_err()
         };
+        // "Jerome," alone on the text's first line: the reader, greeted
+        // without a greeting word.
+        if opening {
+            if let Some(w) = body.trim_end().strip_suffix(',') {
+                if w.len() >= 3
+                    && w.starts_with(|c: char| c.is_ascii_uppercase())
+                    && w[1..].bytes().all(|b| b.is_ascii_lowercase())
+                    && first_name(w)
+                {
+                    found.push((lead, lead + w.len(), Reason::NameInGreetingFirst));
+                    continue;
+                }
+            }
+        }
         // Most lines begin with no greeting's letter, nor a capital.
         let Some(c) = body.bytes().next() else {
             continue;

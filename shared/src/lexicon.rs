@@ -631,6 +631,10 @@ const CUES: &[(Cue, &[&str])] = &[
             "i've been diagnosed",
             "i have been diagnosed",
             "confirmatory",
+            // Leave for one's own or a relative's serious health condition.
+            "fmla",
+            "medical leave",
+            "short-term disability",
             "results came back",
             "came back positive",
             "came back negative",
@@ -686,6 +690,8 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Clinical,
         &[
+            "health care provider",
+            "healthcare provider",
             // Insurance eligibility as often as a blood donor's.
             "eligibility",
             "patients",

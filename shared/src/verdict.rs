@@ -231,7 +231,10 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
         || inp.cues.own > 0
         || fs.iter().any(|f| {
             personal(f)
-                && !matches!(f.reason, Reason::NameOfProvider | Reason::NameInHeader)
+                && !matches!(
+                    f.reason,
+                    Reason::NameOfProvider | Reason::NameInHeader | Reason::NameWithRole
+                )
                 && (f.reason != Reason::NameInSignature || signed_by_patient)
         });
     // A first name greeted ("Hi Kelly,") is a colleague's as often as a

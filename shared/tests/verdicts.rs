@@ -244,3 +244,23 @@ fn mail_to_many_vets_and_vendors_are_not_patients() {
     let note = "pt mrs delacroix called agian abt her coumadin dose, INR was 3.8 yest at the lab. shes worried bc of bruising on her arms. pls call her back 555-0142 b4 noon if u can";
     assert_eq!(verdict(Some("call back"), note), Verdict::Phi);
 }
+
+#[test]
+fn institutions_and_representatives_are_nobodys_care() {
+    for body in [
+        // A sales representative's sign-off anchors no patient.
+        "Dear Dr. Whitaker,\n\nNew 52-week results for GLUCAVANTIDE (once-weekly injection) in adults with type 2\ndiabetes and stage 3 chronic kidney disease showed a mean A1c reduction of 1.6% and a 4.1 kg\naverage weight loss versus placebo.\n\nI'd love to set up a 20-minute lunch-and-learn for your practice. Samples and savings\ncards are available.\n\nImportant Safety Information: Do not use in patients with a personal or family history\nof medullary thyroid carcinoma. Full prescribing information: https://glucavantide-hcp.example\n\nChelsea Morgan, Diabetes Specialty Representative, (317) 555-0153",
+        // "Cancer Pavilion" names a building, not a donor's disease.
+        "Dear Mr. and Mrs. Harrington,\n\nOn behalf of the Riverside Health Foundation, thank you for your generous gift of $25,000\nreceived on 02/14/2025 toward the new Riverside Cancer Pavilion. Your names will be\nrecognized on the donor wall in the main atrium when the pavilion opens this fall.\n\nFor your tax records: Gift ID 2025-004418. No goods or services were provided in exchange\nfor this contribution.\n\nWith gratitude,\nCatherine Blaylock\nPresident, Riverside Health Foundation",
+    ] {
+        assert_ne!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+    for body in [
+        // Greeted by first name alone on the first line, about FMLA leave.
+        "Jerome,\n\nYour request for intermittent FMLA leave has been approved for the period 02/03/2025\nthrough 08/03/2025. The certification from your health care provider (Dr. Anita Rao,\nNorthgate GI Associates) indicates episodic flare-ups of Crohn's disease lasting up to\n3 days, approximately 2 times per month, plus infusion appointments every 8 weeks.\n\nPlease record FMLA absences in Workday using the \"FMLA-Intermittent\" code and notify\nyour supervisor, Carla Mendez, as soon as practicable.\n\nLeave Administration\nRidgeline Logistics | (901) 555-0110",
+        // A therapist's "our Thursday session" at a counseling group.
+        "Hi Priya,\n\nI need to move our Thursday session to Monday 3/17 at 4:00 PM - I hope that still works\nwith your work schedule. We'll use the same secure video link:\nhttps://telehealth.willowcounseling.example/room/lhaddadi\n\nBetween now and then, keep up with the sleep log and the breathing exercises we practiced\nfor the panic episodes. If things get hard, you can call or text 988 any time.\n\nTake care,\nLaila Haddadi, LCSW\nWillow Counseling Group | (860) 555-0127",
+    ] {
+        assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}

@@ -621,6 +621,11 @@ fn greetings_name_the_reader() {
         r("Hello DARNELL,\n\nThis is a reminder.", "DARNELL"),
         Some(Reason::NameInGreetingFirst)
     );
+    // Alone on the first line, without a greeting word.
+    assert_eq!(
+        r("Jerome,\n\nYour request was approved.", "Jerome"),
+        Some(Reason::NameInGreetingFirst)
+    );
     // Quoted, in lower case, or printed in capitals before "your".
     assert_eq!(
         r("> Hi Thomas, Dr. Siddiqui reviewed your photos.", "Thomas"),
@@ -640,6 +645,7 @@ fn greetings_name_the_reader() {
     // Words that are no name are not greeted people.
     check(&[
         ("hi all,\nsee below", Category::Name, None),
+        ("Thanks,\nsee below", Category::Name, None),
         ("hey so the kids are fine", Category::Name, None),
         ("ACME CORP, your order shipped.", Category::Name, None),
         ("HI TEAM,\nPlease see below.", Category::Name, None),
