@@ -1231,6 +1231,37 @@ impl Lexicon {
 
     /// Calls `f` for every whole-word phrase hit in `text`.
     pub(crate) fn hits(&self, text: &str, mut f: impl FnMut(Hit)) {
+        // A phrase wrapped onto the next line ("hip\r\nreplacement") folds
+        // like one on a line only when the line ends in one byte: match
+        // over the text without the CRs of its CRLFs and map the hits back,
+        // so that a message's verdict does not depend on its line endings.
+        if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+            let mut lf = String::with_capacity(text.len());
+            let mut at = Vec::with_capacity(text.len() + 1);
+            let b = text.as_bytes();
+            let mut from = 0;
+            for cr in memchr::memchr_iter(b'\r', b) {
+                if b.get(cr + 1) == Some(&b'\n') {
+                    lf.push_str(&text[from..cr]);
+                    at.extend(from..cr);
+                    from = cr + 1;
+                }
+            }
+            lf.push_str(&text[from..]);
+            at.extend(from..=text.len());
+            return self.hits_lf(&lf, |h| {
+                f(Hit {
+                    start: at[h.start],
+                    end: at[h.end - 1] + 1,
+                    ..h
+                })
+            });
+        }
+        self.hits_lf(text, f)
+    }
+
+    /// [`Lexicon::hits`] over text with no CRLF.
+    fn hits_lf(&self, text: &str, mut f: impl FnMut(Hit)) {
         let bytes = text.as_bytes();
         let folded = fold_text(bytes);
         self.phrases.find_iter(&folded, |first, _, end| {
@@ -1269,13 +1300,25 @@ impl Lexicon {
         let spelled = self.spelled[id].as_bytes();
         let term = self.terms[id];
         // Folding maps every separator before a word to one mark, so
-        // "s/p" and "s-p" fold alike: check the spelling itself.
-        if !written.eq_ignore_ascii_case(spelled) {
+        // "s/p" and "s-p" fold alike: check the spelling itself. A line
+        // break or a tab stands for a space ("hip\nreplacement").
+        let same = |w: &u8, s: &u8, case: bool| {
+            (if case {
+                w == s
+            } else {
+                w.eq_ignore_ascii_case(s)
+            }) || (*s == b' ' && matches!(w, b'\n' | b'\t'))
+        };
+        let spells = |case: bool| {
+            written.len() == spelled.len()
+                && written.iter().zip(spelled).all(|(w, s)| same(w, s, case))
+        };
+        if !spells(false) {
             return None;
         }
         let ok = match term.case {
             Case::Any => true,
-            Case::Exact => written == spelled,
+            Case::Exact => spells(true),
             Case::NotUpper => {
                 let upper = written.iter().filter(|b| b.is_ascii_alphabetic()).count() > 1
                     && written.iter().all(|b| !b.is_ascii_lowercase());

@@ -664,6 +664,28 @@ fn greetings_name_the_reader() {
 }
 
 #[test]
+fn phrases_wrapped_onto_the_next_line() {
+    // Hard-wrapped mail, with either line ending, finds the whole phrase.
+    check(&[
+        (
+            "recovers from hip\nreplacement surgery, and",
+            Category::Procedure,
+            Some("hip\nreplacement surgery"),
+        ),
+        (
+            "recovers from hip\r\nreplacement surgery, and",
+            Category::Procedure,
+            Some("hip\r\nreplacement surgery"),
+        ),
+        (
+            "seen for type 2\r\ndiabetes today",
+            Category::Condition,
+            Some("type 2\r\ndiabetes"),
+        ),
+    ]);
+}
+
+#[test]
 fn member_numbers_are_a_health_plans_in_health_mail() {
     check(&[
         (
