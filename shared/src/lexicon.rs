@@ -1236,23 +1236,27 @@ impl Lexicon {
         // over the text without the CRs of its CRLFs and map the hits back,
         // so that a message's verdict does not depend on its line endings.
         if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-            let mut lf = String::with_capacity(text.len());
-            let mut at = Vec::with_capacity(text.len() + 1);
             let b = text.as_bytes();
+            let mut lf = String::with_capacity(text.len());
+            // Where, in the text without them, each dropped CR stood: before
+            // the byte at that offset.
+            let mut dropped = Vec::new();
             let mut from = 0;
             for cr in memchr::memchr_iter(b'\r', b) {
                 if b.get(cr + 1) == Some(&b'\n') {
                     lf.push_str(&text[from..cr]);
-                    at.extend(from..cr);
+                    dropped.push(lf.len());
                     from = cr + 1;
                 }
             }
             lf.push_str(&text[from..]);
-            at.extend(from..=text.len());
+            // A hit never starts or ends on a line break, so it starts after
+            // the CRs dropped at or before its start and ends after those
+            // dropped before its end.
             return self.hits_lf(&lf, |h| {
                 f(Hit {
-                    start: at[h.start],
-                    end: at[h.end - 1] + 1,
+                    start: h.start + dropped.partition_point(|&d| d <= h.start),
+                    end: h.end + dropped.partition_point(|&d| d < h.end),
                     ..h
                 })
             });
