@@ -870,7 +870,8 @@ fn city_state(ctx: &mut Ctx, start: usize, s: &str) {
         _ => (s, None),
     };
     let state = place.rsplit([',', ' ']).next().unwrap_or("");
-    // Two-letter states that are everyday words ("OK", "IN", "ME") count only
+    // Two-letter states that are everyday words ("OK", "IN", "ME") or
+    // degrees after a name ("Wei Zhang, MS", "Ana Ruiz, MA") count only
     // with a ZIP after them.
     if zip.is_none()
         && matches!(
@@ -890,6 +891,7 @@ fn city_state(ctx: &mut Ctx, start: usize, s: &str) {
                 | "ID"
                 | "MI"
                 | "MD"
+                | "MS"
                 | "DC"
         )
     {

@@ -160,6 +160,13 @@ fn addresses_and_zips() {
         ("Cambridge, MA 02139", Category::Zip, Some("02139")),
         ("ZIP: 90210", Category::Zip, Some("90210")),
         ("see you John, OK?", Category::Address, None),
+        // A master's degree after a name, not Mississippi.
+        (
+            "Biostatistician (Wei Zhang, MS) - 15%",
+            Category::Address,
+            None,
+        ),
+        ("Jackson, MS 39201", Category::Address, Some("Jackson, MS")),
         ("we shipped 12345 units", Category::Zip, None),
     ]);
 }
