@@ -322,7 +322,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     });
     names(&mut ctx, &words);
     cues.patient += names_with_age_and_sex(&mut ctx);
-    greetings_in_capitals(&mut ctx);
+    greetings_by_line(&mut ctx);
     lowercase_titled(&mut ctx);
     credentials_and_eponyms(&mut ctx);
     dates_next_to_names(&mut ctx);
@@ -1778,12 +1778,21 @@ fn names_with_age_and_sex(ctx: &mut Ctx) -> u32 {
 /// (quoted or not): "Hello DARNELL," and "ROBERT ALLEN, your prescriptions
 /// are ready" (reminder systems print the addressee's name from the record,
 /// in capitals), and "hi jen," typed in lower case.
-fn greetings_in_capitals(ctx: &mut Ctx) {
+fn greetings_by_line(ctx: &mut Ctx) {
     let text = ctx.text;
     let d = dicts();
     let mut found = Vec::new();
     let mut at = 0;
     let mut first_line = true;
+    let caps = |w: &str| {
+        w.len() >= 2
+            && w.bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'\'')
+    };
+    let first_name = |w: &str| {
+        let k = d.name(w);
+        k.first && !k.common_word && NOT_NAMES.binary_search(&w).is_err()
+    };
     while at < text.len() {
         let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
         let line = &text[at..end];
@@ -1792,15 +1801,6 @@ fn greetings_in_capitals(ctx: &mut Ctx) {
         at = end + 1;
         let opening = first_line;
         first_line = first_line && body.trim().is_empty();
-        let caps = |w: &str| {
-            w.len() >= 2
-                && w.bytes()
-                    .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'\'')
-        };
-        let first_name = |w: &str| {
-            let k = d.name(w);
-            k.first && !k.common_word && NOT_NAMES.binary_search(&w).is_err()
-        };
         // "Jerome," alone on the text's first line: the reader, greeted
         // without a greeting word.
         if opening {

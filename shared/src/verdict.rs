@@ -219,14 +219,15 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
     };
     let context = f32::max(cue_context, density_context);
     let ids: Vec<&Finding> = fs.iter().filter(|f| identifying_weight(f) > 0.0).collect();
-    // Outside care, addresses, numbers and codes are mostly an
-    // organisation's contact details, not a patient's.
-    // Nor where nobody in the message is a person of their own: no
-    // patient's name, date of birth, age or number, no relative.
     // Whoever signs a message about their own or their family's care is
     // the patient or speaks for them: their sign-off names the patient's
     // family, not a clerk. Other sign-offs are the sender's own.
     let signed_by_patient = care && inp.cues.mine > 0;
+    // Outside care, addresses, numbers and codes are mostly an
+    // organisation's contact details, not a patient's.
+    // Nor where nobody in the message is a person of their own: no
+    // patient's name, date of birth, age or number, no relative (a
+    // clinician, a correspondent, a member of staff or a sender is none).
     let anchored = inp.cues.relative > 0
         || inp.cues.own > 0
         || fs.iter().any(|f| {
