@@ -1796,7 +1796,7 @@ fn greetings_by_line(ctx: &mut Ctx) {
     while at < text.len() {
         let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
         let line = &text[at..end];
-        let body = line.trim_start_matches([' ', '\t', '>']);
+        let body = unquoted(line);
         let lead = at + (line.len() - body.len());
         at = end + 1;
         let opening = first_line;
@@ -1898,6 +1898,11 @@ const GREETINGS: &[&str] = &[
     "estimada",
 ];
 
+/// A line without the marks of a quoted reply ("> > Thanks,") before it.
+fn unquoted(line: &str) -> &str {
+    line.trim_start_matches([' ', '\t', '>'])
+}
+
 /// Where the line holding byte `at` starts.
 fn line_start(text: &str, at: usize) -> usize {
     text[..at].rfind('\n').map_or(0, |p| p + 1)
@@ -1919,10 +1924,7 @@ fn greeting_before(text: &str, at: usize) -> bool {
         None => return false,
     };
     // A quoted greeting ("> Hi Thomas,") greets as well.
-    let before = text[line..at]
-        .trim_start_matches([' ', '\t', '>'])
-        .trim_end()
-        .trim_end_matches(',');
+    let before = unquoted(&text[line..at]).trim_end().trim_end_matches(',');
     GREETINGS.iter().any(|g| before.eq_ignore_ascii_case(g))
 }
 

@@ -385,15 +385,11 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
             Reason::NameInGreeting | Reason::NameInGreetingFirst
         )
     });
-    if inp.cues.bulk > 0 && strong == 0.0 && !to_one && inp.cues.own == 0 {
-        score = score.min(phi - 0.01);
-    }
+    let to_many = inp.cues.bulk > 0 && strong == 0.0 && !to_one && inp.cues.own == 0;
     // A veterinary clinic's mail names its client next to the animal's
     // diagnoses, drugs and patient id: nobody's PHI, unless the writer tells
     // of their own health too.
-    if inp.cues.animal >= 2 && inp.cues.mine == 0 {
-        score = score.min(phi - 0.01);
-    }
+    let animals = inp.cues.animal >= 2 && inp.cues.mine == 0;
     // Mail greeting a group ("Hi everyone,": an open-enrolment notice, a
     // wellness event) tells of no one's care unless it carries a medical id
     // or a labelled one ("acct 0093318", "DOS 01/12/2024", "Mr. Pruitt"),
@@ -412,12 +408,13 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
                 | Reason::NameWithAgeSex
         )
     });
-    if inp.cues.group > 0
+    let to_group = inp.cues.group > 0
         && strong == 0.0
         && !labelled_person
         && inp.cues.own == 0
-        && inp.cues.mine == 0
-    {
+        && inp.cues.mine == 0;
+    // Each is at most possible.
+    if to_many || animals || to_group {
         score = score.min(phi - 0.01);
     }
     let verdict = if score >= phi {

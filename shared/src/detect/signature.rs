@@ -111,7 +111,7 @@ fn in_header(text: &str, start: usize) -> bool {
 
 /// A line without the marks of a quoted reply ("> > Thanks,").
 fn unquote(line: &str) -> &str {
-    line.trim_start_matches([' ', '\t', '>']).trim_end()
+    super::unquoted(line).trim_end()
 }
 
 /// A sign-off typed in lower case, as in texts and portal messages: "-jen
