@@ -68,15 +68,20 @@ pub fn message_text(raw: &[u8], toggle_header: &str) -> Result<MessageText, Mime
     })
 }
 
-/// HTML with a line break before each block (`<div>`, `<tr>`, `<li>`,
+/// HTML with a line break before each block (`<p>`, `<div>`, `<tr>`, `<li>`,
 /// headings…) and a space before each table cell. mail-parser's
 /// `html_to_text` breaks lines only at `<br>` and `</p>`, so Gmail's
 /// one-`<div>`-per-line bodies and tables came out as one glued line
 /// ("Guillermo Saavedra02/11/1975Hemoglobin A1c8.7 %"), where no word
-/// boundary is left to find the date or the result by. Tags are only
+/// boundary is left to find the date or the result by. The space is the
+/// entity `&#32;`: after a line break, `html_to_text` (0.11) drops plain
+/// whitespace before the next word even when a tag and other words came
+/// between (`<tr><td><b>Medication</b></td> <td>LEVOTHYROXINE` gave
+/// "MedicationLEVOTHYROXINE"), but always writes an entity. Tags are only
 /// recognised, never rewritten: the text is what the HTML says.
 fn blocks_on_lines(html: &str) -> Cow<'_, str> {
     const BLOCKS: &[&[u8]] = &[
+        b"p",
         b"div",
         b"tr",
         b"li",
@@ -114,7 +119,7 @@ fn blocks_on_lines(html: &str) -> Cow<'_, str> {
         let insert = if is(BLOCKS) {
             "<br>"
         } else if is(CELLS) {
-            " "
+            "&#32;"
         } else {
             continue;
         };
@@ -176,7 +181,8 @@ mod tests {
     #[test]
     fn html_blocks_and_cells_stay_apart() {
         let raw = b"Subject: x\r\nContent-Type: text/html\r\n\r\n<div>Hi Dr. Nasser,</div><div>See below.</div>\
-<table><tr><th>Name</th><th>DOB</th></tr><TR><TD>Guillermo Saavedra</TD><td>02/11/1975</td></tr></table><ul><li>one</li><li>two</li></ul>";
+<table><tr><th>Name</th><th>DOB</th></tr><TR><TD>Guillermo Saavedra</TD><td>02/11/1975</td></tr>\
+<tr><td><b>Medication</b></td> <td>LEVOTHYROXINE 75 MCG</td></tr></table><ul><li>one</li><li>two</li></ul>";
         let m = message_text(raw, "X").unwrap();
         assert_eq!(
             m.body.split_whitespace().collect::<Vec<_>>(),
@@ -191,6 +197,10 @@ mod tests {
                 "Guillermo",
                 "Saavedra",
                 "02/11/1975",
+                "Medication",
+                "LEVOTHYROXINE",
+                "75",
+                "MCG",
                 "one",
                 "two"
             ]
