@@ -264,6 +264,10 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
                 let first = text[h.start..h.end].split(' ').next().unwrap_or("");
                 if MINE.iter().any(|p| first.eq_ignore_ascii_case(p)) {
                     cues.mine += 1;
+                } else if first.eq_ignore_ascii_case("your") {
+                    // "your mother": the care of the reader's family.
+                    cues.yours += 1;
+                    cues.patient += 1;
                 }
             }
             Some(Cue::Bulk) => cues.bulk += 1,
@@ -324,6 +328,7 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
     cues.patient += names_with_age_and_sex(&mut ctx);
     greetings_by_line(&mut ctx);
     lowercase_titled(&mut ctx);
+    labelled_caps_names(&mut ctx);
     credentials_and_eponyms(&mut ctx);
     dates_next_to_names(&mut ctx);
     signature::mark(text, &mut ctx.out);
@@ -362,6 +367,8 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
     let (conf, reason, end) = match cat {
         Category::Medication => match dose_after(after) {
             Some(n) => (0.95, Reason::MedicationDose, h.end + n),
+            // "5 mg of morphine": the dose before the drug.
+            None if dose_before(&ctx.text[..h.start]) => (0.95, Reason::MedicationDose, h.end),
             None if h.term.needs_dose => return,
             None => (conf, Reason::Medication, h.end),
         },
@@ -528,12 +535,26 @@ fn dose_after(s: &str) -> Option<usize> {
         i += 1;
     }
     let unit = s[unit_start..i].to_ascii_lowercase();
-    let units = [
-        "mg", "mcg", "g", "ml", "unit", "units", "iu", "%", "mg/ml", "tab", "tabs", "tablet",
-        "tablets", "cap", "caps", "capsule", "capsules", "mg/dl", "meq", "puffs", "puff", "drops",
-        "u",
-    ];
-    units.contains(&unit.as_str()).then_some(i)
+    DOSE_UNITS.contains(&unit.as_str()).then_some(i)
+}
+
+const DOSE_UNITS: &[&str] = &[
+    "mg", "mcg", "g", "ml", "unit", "units", "iu", "%", "mg/ml", "tab", "tabs", "tablet",
+    "tablets", "cap", "caps", "capsule", "capsules", "mg/dl", "meq", "puffs", "puff", "drops", "u",
+];
+
+/// Whether the text before a drug name ends in its dose (`5 mg of `,
+/// `10mg `, `2 tabs of `).
+fn dose_before(s: &str) -> bool {
+    let s = s.strip_suffix(' ').unwrap_or(s);
+    let s = s.strip_suffix(" of").unwrap_or(s);
+    let unit_at = s.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
+    let unit = &s[unit_at..];
+    let num = s[..unit_at].trim_end_matches(' ');
+    unit_at < s.len()
+        && num.len() + 1 >= unit_at
+        && num.ends_with(|c: char| c.is_ascii_digit())
+        && DOSE_UNITS.iter().any(|u| unit.eq_ignore_ascii_case(u))
 }
 
 /// Length of a result right after a lab name (` 9.2`, `: 140`, ` was 7.1%`).
@@ -1261,6 +1282,27 @@ fn names(ctx: &mut Ctx, words: &[Token]) {
             i = words.partition_point(|t| t.end <= end);
             continue;
         }
+        // "Hi Agnieszka,": one greeted word in no list that looks like a
+        // name; less sure (the verdict weighs it as a greeted first name).
+        if greeted
+            && run == i
+            && k == NameKind::default()
+            && text[w.end..].starts_with(',')
+            && w.end - w.start >= 3
+            && !GREETED_GROUPS.contains(&word(w))
+            && NOT_NAMES.binary_search(&word(w)).is_err()
+            && unlisted_surname(word(w))
+        {
+            ctx.push(
+                Category::Name,
+                w.start,
+                w.end,
+                0.6,
+                Reason::NameInGreetingFirst,
+            );
+            i += 1;
+            continue;
+        }
         if label.is_some() && any_known {
             ctx.push(
                 Category::Name,
@@ -1426,6 +1468,7 @@ const ROLES: &[&str] = &[
     "president",
     "receptionist",
     "recruiter",
+    "rep",
     "representative",
     "scheduler",
     "specialist",
@@ -1445,14 +1488,16 @@ fn role_after(after: &str) -> bool {
         .split(['.', ',', ';', '\n', '(', ')'])
         .next()
         .unwrap_or("");
-    phrase.split_whitespace().take(5).any(is_role)
+    let words: Vec<&str> = phrase.split_whitespace().take(5).collect();
+    // "Clinical Informatics lead", but not "lead level 8 mcg/dL".
+    words.iter().any(|w| is_role(w)) || (words.len() > 1 && words.last() == Some(&"lead"))
 }
 
 fn is_role(w: &str) -> bool {
     ROLES.iter().any(|r| w.eq_ignore_ascii_case(r))
 }
 
-/// "CEO Gregory Ostendorf", "coordinator Jada Morris", "honorary
+/// "CEO Gregory Ostendorf", "your sales rep, Colin Ashworth", "honorary
 /// chairs Tom and Alicia Brennan": a role right before the name (or before
 /// the first name of a couple).
 fn role_before(before: &str) -> bool {
@@ -1460,7 +1505,7 @@ fn role_before(before: &str) -> bool {
         return false;
     }
     let mut words = before.split_whitespace().rev();
-    let last = words.next();
+    let last = words.next().map(|w| w.strip_suffix(',').unwrap_or(w));
     if last.is_some_and(is_role) {
         return true;
     }
@@ -1652,16 +1697,24 @@ enum Possessed {
     Mine,
 }
 
-/// "mrs kowalski": quick notes drop capitals, but a person title followed by
-/// a listed surname is still a name.
+/// "mrs kowalski", "pt hernandez": quick notes drop capitals, but a person
+/// title or a patient label followed by a listed surname is still a name.
 fn lowercase_titled(ctx: &mut Ctx) {
     let text = ctx.text;
     let d = dicts();
     let mut found = Vec::new();
-    for h in &ctx.titles {
-        if h.term.title != Some(Title::Person)
-            || !text[h.start..h.end].starts_with(|c: char| c.is_ascii_lowercase())
-        {
+    let lower = |h: &&Hit| text[h.start..h.end].starts_with(|c: char| c.is_ascii_lowercase());
+    // "pt hernandez rm 4": after a patient label, only a listed surname.
+    let titles = ctx
+        .titles
+        .iter()
+        .filter(|h| h.term.title == Some(Title::Person));
+    let labels = ctx.labels.iter().filter(|h| {
+        h.term.label == Some(Label::Name)
+            && matches!(&text[h.start..h.end], "pt" | "pt:" | "patient" | "patient:")
+    });
+    for (h, labelled) in titles.map(|h| (h, false)).chain(labels.map(|h| (h, true))) {
+        if !lower(&h) {
             continue;
         }
         let rest = &text[h.end..];
@@ -1678,9 +1731,15 @@ fn lowercase_titled(ctx: &mut Ctx) {
         if word.len() < 3 || !word.starts_with(|c: char| c.is_lowercase()) || k.common_word {
             continue;
         }
+        let reason = if labelled {
+            Reason::NameAfterLabel
+        } else {
+            Reason::NameAfterTitle
+        };
         if k.surname {
-            found.push((start, start + len, 0.7));
-        } else if word.len() >= 5
+            found.push((start, start + len, 0.7, reason));
+        } else if !labelled
+            && word.len() >= 5
             && !k.first
             && word.bytes().all(|b| b.is_ascii_lowercase())
             && NOT_NAMES
@@ -1689,11 +1748,64 @@ fn lowercase_titled(ctx: &mut Ctx) {
         {
             // "pt mrs delacroix": a surname the census list lacks, after a
             // title nothing else follows; less sure.
-            found.push((start, start + len, 0.6));
+            found.push((start, start + len, 0.6, reason));
+        }
+    }
+    for (s, e, conf, reason) in found {
+        ctx.push(Category::Name, s, e, conf, reason);
+    }
+}
+
+/// "Patient: ANH T NGUYEN": a name in capitals after a name label, as
+/// pharmacy labels and EHR exports print it. Two to four words of capitals
+/// (middle initials between), every full word a listed name, so "PATIENT
+/// HAS HISTORY OF" is not one; less sure when each is also an everyday word
+/// ("JOHN SMITH").
+fn labelled_caps_names(ctx: &mut Ctx) {
+    let text = ctx.text;
+    let d = dicts();
+    let mut found = Vec::new();
+    for h in ctx
+        .labels
+        .iter()
+        .filter(|h| h.term.label == Some(Label::Name))
+    {
+        let rest = &text[h.end..];
+        let value = rest.trim_start_matches([' ', ':', '#', '-', '\t']);
+        let start = h.end + (rest.len() - value.len());
+        if start == h.end || start - h.end > 4 {
+            continue;
+        }
+        let line = &value[..value
+            .find(['\r', '\n', ',', ';', '('])
+            .unwrap_or(value.len())];
+        let (mut full, mut everyday, mut end, mut at) = (0, 0, start, start);
+        for w in line.split(' ').take(4) {
+            let (s, e) = (at, at + w.len());
+            at = e + 1;
+            let letters = w.trim_end_matches('.');
+            if letters.len() == 1 && letters.bytes().all(|b| b.is_ascii_uppercase()) {
+                continue;
+            }
+            let caps = letters.len() >= 2
+                && letters
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'\'');
+            let k = d.name(letters);
+            // "MARIA LOPEZ DOB 03/04/1961": the next label ends the name.
+            if !caps || !k.any() || ctx.labels.iter().any(|l| l.start == s) {
+                break;
+            }
+            full += 1;
+            everyday += usize::from(k.common_word);
+            end = s + letters.len();
+        }
+        if full >= 2 {
+            found.push((start, end, if everyday == full { 0.7 } else { 0.85 }));
         }
     }
     for (s, e, conf) in found {
-        ctx.push(Category::Name, s, e, conf, Reason::NameAfterTitle);
+        ctx.push(Category::Name, s, e, conf, Reason::NameAfterLabel);
     }
 }
 

@@ -745,6 +745,9 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Relative,
         &[
+            // "Dad had a rough night", "Mom (Rosa Diaz)": one's own parent.
+            "dad",
+            "mom",
             "mom says",
             "mom said",
             "dad says",
@@ -766,6 +769,24 @@ const CUES: &[(Cue, &[&str])] = &[
             "mi esposa",
             "mi mamá",
             "mi papá",
+            "mi madre",
+            "mi padre",
+            "mi abuela",
+            "mi abuelo",
+            "mi hermana",
+            "mi hermano",
+            // "your mother has been sleeping most of the day": a relative
+            // of the reader's, written to by their care team.
+            "your mother",
+            "your father",
+            "your mom",
+            "your dad",
+            "your son",
+            "your daughter",
+            "your husband",
+            "your wife",
+            "your child",
+            "your baby",
             "my wife",
             "my child",
             "my baby",
@@ -808,6 +829,13 @@ const CUES: &[(Cue, &[&str])] = &[
             "see if you are eligible",
             "participation is voluntary",
             "please forward this",
+            // Community events.
+            "health fair",
+            "free screenings",
+            "volunteers needed",
+            "open to the public",
+            "all are welcome",
+            "everyone is welcome",
         ],
     ),
     (

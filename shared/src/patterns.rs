@@ -49,6 +49,9 @@ pub(crate) enum Shape {
 
 const MONTH: &str = r"(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|[Mm]ay|[Jj]une?|[Jj]uly?|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|[Dd]ec(?:ember)?|JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC)";
 
+/// Spanish month names, for day-first dates ("3 de octubre de 1943").
+const MES: &str = r"(?:[Ee]nero|[Ff]ebrero|[Mm]arzo|[Aa]bril|[Mm]ayo|[Jj]unio|[Jj]ulio|[Aa]gosto|[Ss]e?ptiembre|[Oo]ctubre|[Nn]oviembre|[Dd]iciembre)";
+
 const STATES: &str = "(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming)";
 
 const STREET_SUFFIX: &str = r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Loop|Pike|Row|Alley|Crescent|Cres)";
@@ -114,7 +117,7 @@ fn patterns() -> Vec<(Shape, String)> {
         (
             Shape::DateDayFirst,
             format!(
-                r"{b}[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}{b}\.?(?:,?\s+[0-9]{{4}}{b})?"
+                r"{b}(?:[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}{b}\.?(?:,?\s+[0-9]{{4}}{b})?|[0-9]{{1,2}}\s+de\s+{MES}{b}(?:\s+del?\s+[0-9]{{4}}{b})?)"
             ),
         ),
         (
@@ -163,7 +166,7 @@ fn patterns() -> Vec<(Shape, String)> {
         (
             Shape::Vital,
             format!(
-                r"{b}(?:(?:BP|B/P|[Bb]lood [Pp]ressure)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}/[0-9]{{2,3}}{b}|(?:[Tt]emp(?:erature)?|TEMP)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?[\x20\t]*°?[\x20\t]*[FC]?{b}|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}(?:[\x20\t]*%|{b}))"
+                r"{b}(?:(?:BP|bp|B/P|[Bb]lood [Pp]ressure)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}/[0-9]{{2,3}}{b}|(?:[Tt]emp(?:erature)?|TEMP)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?[\x20\t]*°?[\x20\t]*[FC]?{b}|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}(?:[\x20\t]*%|{b}))"
             ),
         ),
         (

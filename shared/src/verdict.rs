@@ -431,16 +431,17 @@ pub(crate) fn score(inp: Inputs, possible: f32, phi: f32, subject_only: bool) ->
 /// singles one person out (date of birth, SSN, licence), 0.0 if none.
 ///
 /// A name with a DEA number or an NPI next to it is a clinician's (a
-/// credentialing list, a prescriber block), and their licence is a medical
-/// licence.
+/// credentialing list, a prescriber block), and so is a licence with one
+/// next to it (a practice's account details).
 fn patient_profile(ids: &[&Finding], providers: &[&Finding]) -> f32 {
+    let near_provider = |f: &Finding| !within(providers, f.part, f.start, NEAR).is_empty();
     ids.iter()
         .filter(|n| n.category == Category::Name && identifying_weight(n) >= 0.85)
-        .filter(|n| within(providers, n.part, n.start, NEAR).is_empty())
+        .filter(|n| !near_provider(n))
         .filter(|n| {
             within(ids, n.part, n.start, LINK_WINDOW)
                 .iter()
-                .any(|o| singles_out(o))
+                .any(|o| singles_out(o) && !(o.category == Category::License && near_provider(o)))
         })
         .map(|n| identifying_weight(n) * n.confidence)
         .fold(0.0, f32::max)

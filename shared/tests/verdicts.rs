@@ -264,3 +264,37 @@ fn institutions_and_representatives_are_nobodys_care() {
         assert_eq!(verdict(None, body), Verdict::Phi, "{body}");
     }
 }
+
+#[test]
+fn family_and_quick_notes_are_care() {
+    for (subject, body) in [
+        // A pharmacy pickup printed in capitals.
+        (Some("Your prescription is ready for pickup"), "CORNER DRUG #0412 - RX READY\n\nPatient: ANH T NGUYEN\nRx #: 6603185\nDrug: LEVOTHYROXINE 75 MCG TAB (qty 90)\nPrescriber: DR. M. HOLLOWAY\nReady as of: 07/02/2025 2:15 PM\n\nPick up at: 1187 Bellaire Blvd, Houston, TX 77036\nQuestions? Call the pharmacy at 713-555-0126."),
+        // A caregiver about "Dad", named once in brackets.
+        (Some("dad had a rough night"), "Brenda,\n\nDad (Kofi Asante) had a rough night - he was restless around 2am. We gave the 5 mg of morphine from the comfort kit at 2:10 and again at 4:30 and he settled. We also used one of the lorazepam 0.5 tabs under the tongue.\n\nCan you come by earlier today? We're at 1402 Magnolia Ct.\n\nThank you,\nKwame\n(404) 555-0122"),
+        // A hospice social worker to the patient's daughter.
+        (Some("Update on your mom"), "Dear Deborah,\n\nYour mother has been sleeping most of the day since Monday. For her comfort, Dr. Amsel has ordered:\n  - morphine oral solution 5 mg under the tongue every 2 hours as needed for shortness of breath\n  - lorazepam 0.5 mg under the tongue every 4 hours as needed for restlessness\n\nYou can reach our on-call nurse at (610) 495-8800.\n\nNaomi Feld, LCSW"),
+        // An ED text in lower case.
+        (Some("rm 4"), "pt hernandez rm 4 bp 182/104 c/o worst headache of life, pls come asap"),
+        // A patient greeted by a name in no list, about her own surgery.
+        (Some("Checking in after your surgery"), "Hi Agnieszka,\n\nThis is Bonnie from Dr. Khalil's office, checking in after your laparoscopic gallbladder removal on Monday, March 10.\n\nTake acetaminophen 1000 mg every 8 hours. Use the oxycodone only if the pain is still not controlled.\n\nYour post-op visit is Monday, March 24 at 2:20 PM.\n\nBonnie Kaczmarek, LPN"),
+        // Spanish: a grandson about his grandmother.
+        (Some("mi abuela se quedó sin insulina"), "Les escribo por mi abuela, María de los Ángeles Echeverría Soto, fecha de nacimiento 3 de octubre de 1943. Es paciente de la Dra. Villalobos.\n\nSe le acabó la insulina Lantus desde el domingo y también el losartán.\n\nMi teléfono es (408) 251-7734.\n\nGracias,\nRaúl Echeverría"),
+    ] {
+        assert_eq!(verdict(subject, body), Verdict::Phi, "{body}");
+    }
+}
+
+#[test]
+fn suppliers_and_community_events_are_nobodys_care() {
+    for body in [
+        // A distributor's account: the practice's DEA, NPI and licence, a sales rep.
+        "Dr. Achebe,\n\nYour MedLink Distribution account is active. Details on file:\n\nAccount #: MLD-3308721\nShip-to: 145 Wharf St, Suite 2, Portsmouth, NH 03801\nGroup NPI: 1482065939\nDEA registration (practitioner): FA3057280, expires 06/30/2027\nNH controlled drug license: CDL-004187, expires 12/31/2026\n\nSchedule II ordering requires CSOS. Your certificate request was approved on 05/02/2025; your sales rep, Colin Ashworth (603-555-0116), can walk your office manager through the first 222 order.",
+        // A health fair's flyer with a volunteer contact.
+        "FREE COMMUNITY HEALTH FAIR\nSaturday, April 18, 2026, 10 AM - 2 PM\nEastside Community Center, 900 E 7th St, Austin, TX 78702\n\n- Free blood pressure, blood sugar and cholesterol screenings\n- Flu and COVID-19 vaccines\n\nVolunteers needed! Contact Rosalinda Cruz at 512-555-0146.",
+        // A downtime notice with its lead's name.
+        "PLANNED EHR DOWNTIME\n\nWho is affected: all inpatient units, EDs, clinics, lab and pharmacy\n\n- Lab results will be phoned to units by the lab at x4-5200.\n\nCommand center during the upgrade: 847-555-0103 (Ana Lucero, Clinical Informatics lead).",
+    ] {
+        assert_ne!(verdict(None, body), Verdict::Phi, "{body}");
+    }
+}

@@ -782,3 +782,81 @@ fn lowercase_sign_offs() {
         );
     }
 }
+
+#[test]
+fn labelled_names_in_capitals_and_lower_case() {
+    check(&[
+        // A pharmacy label prints the patient in capitals.
+        (
+            "Patient: ANH T NGUYEN\nRx #: 6603185",
+            Category::Name,
+            Some("ANH T NGUYEN"),
+        ),
+        (
+            "PATIENT NAME: MARIA LOPEZ DOB 03/04/1961",
+            Category::Name,
+            Some("MARIA LOPEZ"),
+        ),
+        ("Patient: JOHN SMITH", Category::Name, Some("JOHN SMITH")),
+        // Capitals that are no names, or one name alone.
+        ("PATIENT: HAS HISTORY OF CHF", Category::Name, None),
+        ("Patient: NGUYEN\nRx ready", Category::Name, None),
+        // A quick note: "pt" and a listed surname.
+        (
+            "pt hernandez rm 4 bp 182/104",
+            Category::Name,
+            Some("hernandez"),
+        ),
+        // ... but not a word the census lacks, nor an everyday word.
+        ("pt ambulating well today", Category::Name, None),
+        ("pt long day in clinic", Category::Name, None),
+        // A vital sign in lower case.
+        (
+            "pt hernandez rm 4 bp 182/104",
+            Category::Lab,
+            Some("bp 182/104"),
+        ),
+    ]);
+}
+
+#[test]
+fn doses_before_the_drug_and_spanish_dates() {
+    check(&[
+        (
+            "We gave the 5 mg of morphine at 2:10",
+            Category::Medication,
+            Some("morphine"),
+        ),
+        (
+            "fecha de nacimiento 3 de octubre de 1943",
+            Category::Date,
+            Some("3 de octubre de 1943"),
+        ),
+        ("el 12 de marzo", Category::Date, Some("12 de marzo")),
+    ]);
+    let dose = found("We gave the 5 mg of morphine at 2:10");
+    assert!(
+        dose.iter()
+            .any(|(_, s, r)| s == "morphine" && *r == Reason::MedicationDose),
+        "{dose:?}"
+    );
+    let dob = found("Es mi abuela, fecha de nacimiento 3 de octubre de 1943.");
+    assert!(
+        dob.iter().any(|(_, _, r)| *r == Reason::DateOfBirth),
+        "{dob:?}"
+    );
+}
+
+#[test]
+fn an_unlisted_greeted_word_is_a_less_sure_name() {
+    let hi = found("Hi Agnieszka,\n\nchecking in after your surgery.");
+    assert!(
+        hi.iter().any(|(c, s, r)| *c == Category::Name
+            && s == "Agnieszka"
+            && *r == Reason::NameInGreetingFirst),
+        "{hi:?}"
+    );
+    for text in ["Hi Team,\n\nthe agenda", "Dear Valued Member,\n\nyour plan"] {
+        assert!(none_of(text, Category::Name), "{text}: {:?}", found(text));
+    }
+}
