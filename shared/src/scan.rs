@@ -1,5 +1,7 @@
 //! Scanning whole texts and messages: chunk, detect, apply the policy, judge.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::category::{Category, Part};
@@ -103,7 +105,7 @@ pub(crate) fn judge(
     let all = subject_findings;
     let scored = score(
         Inputs {
-            findings: &all,
+            findings: &without_crs(&all, btext),
             cues,
         },
         th.possible,
@@ -120,6 +122,30 @@ pub(crate) fn judge(
         findings: all,
         toggle,
     }
+}
+
+/// The findings with body offsets as the verdict measures distances:
+/// without the CRs of CRLF line ends, so that a message's verdict does not
+/// depend on its line endings (SMTP carries CRLF, a saved file often LF).
+fn without_crs<'f>(all: &'f [Finding], body: &str) -> Cow<'f, [Finding]> {
+    let b = body.as_bytes();
+    let crs: Vec<usize> = memchr::memchr_iter(b'\r', b)
+        .filter(|&i| b.get(i + 1) == Some(&b'\n'))
+        .collect();
+    if crs.is_empty() {
+        return Cow::Borrowed(all);
+    }
+    let shift = |at: usize| at - crs.partition_point(|&c| c < at);
+    all.iter()
+        .map(|f| match f.part {
+            Part::Body => Finding {
+                start: shift(f.start),
+                end: shift(f.end),
+                ..*f
+            },
+            Part::Subject => *f,
+        })
+        .collect()
 }
 
 /// The subject on its own: any identifier together with health context is

@@ -298,3 +298,17 @@ fn suppliers_and_community_events_are_nobodys_care() {
         assert_ne!(verdict(None, body), Verdict::Phi, "{body}");
     }
 }
+
+#[test]
+fn line_endings_do_not_move_findings_apart() {
+    // The name and the drug are 380 bytes apart with LF line ends and 560
+    // with CRLF: the verdict measures without the CRs.
+    let lf = format!(
+        "Maria Lopez called today.\n{}She takes metformin 500 mg.\n",
+        "ok\n".repeat(120)
+    );
+    let crlf = lf.replace('\n', "\r\n");
+    let policy = Policy::default();
+    let (a, b) = (assess(None, &lf, &policy), assess(None, &crlf, &policy));
+    assert_eq!((a.verdict, a.score), (b.verdict, b.score));
+}
