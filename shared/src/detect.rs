@@ -325,9 +325,11 @@ pub fn scan_chunk(text: &str, part: Part) -> ChunkScan {
         }
     });
     names(&mut ctx, &words);
+    names_over_addresses(&mut ctx);
     cues.patient += names_with_age_and_sex(&mut ctx);
     greetings_by_line(&mut ctx);
     lowercase_titled(&mut ctx);
+    lowercase_introduced(&mut ctx);
     labelled_caps_names(&mut ctx);
     credentials_and_eponyms(&mut ctx);
     dates_next_to_names(&mut ctx);
@@ -403,9 +405,10 @@ fn health_finding(ctx: &mut Ctx, h: &Hit) {
     ctx.push(cat, h.start, end, conf, reason);
 }
 
-/// "Riverside Cancer Pavilion", "American Heart Association": a condition
-/// in capitals naming an institution, which says what somebody is treated
-/// for only when they visit it, like a specialty.
+/// "Riverside Cancer Pavilion", "American Heart Association", "Diabetes
+/// Prevention Program": a condition in capitals naming an institution,
+/// which says what somebody is treated for only when they visit it, like a
+/// specialty.
 fn names_an_institution(text: &str, h: &Hit) -> bool {
     const INSTITUTIONS: &[&str] = &[
         "Alliance",
@@ -424,10 +427,15 @@ fn names_an_institution(text: &str, h: &Hit) -> bool {
         "Society",
         "Walk",
     ];
+    // The institution's word next, or after one more capitalised word
+    // ("Diabetes Prevention Program").
     text[h.start..].starts_with(|c: char| c.is_uppercase())
         && text[h.end..].strip_prefix(' ').is_some_and(|rest| {
-            let next = rest.split([' ', ',', '.', '\n', '\r']).next().unwrap_or("");
+            let mut words = rest.split([' ', ',', '.', '\n', '\r']);
+            let next = words.next().unwrap_or("");
             INSTITUTIONS.contains(&next)
+                || (next.starts_with(|c: char| c.is_ascii_uppercase())
+                    && words.next().is_some_and(|w| INSTITUTIONS.contains(&w)))
         })
 }
 
@@ -694,6 +702,19 @@ fn classify(ctx: &mut Ctx, t: Token) {
             }
         }
         Shape::Vital => ctx.push(Category::Lab, start, end, 0.9, Reason::VitalSign),
+        // "The result was 152 mg/dL": a result whose test is named apart,
+        // unless the test's own finding holds its value ("eGFR 48"), or it
+        // is a threshold ("hemoglobin of at least 12.5 g/dL").
+        Shape::Measure
+            if !threshold_before(&ctx.text[..start])
+                && !ctx
+                    .out
+                    .iter()
+                    .any(|f| f.category == Category::Lab && f.start < end && f.end > start) =>
+        {
+            ctx.push(Category::Lab, start, end, 0.85, Reason::LabValue)
+        }
+        Shape::Measure => {}
         Shape::Imaging => ctx.push(Category::Procedure, start, end, 0.85, Reason::Imaging),
         Shape::Street => ctx.push(Category::Address, start, end, 0.85, Reason::StreetAddress),
         Shape::PoBox => ctx.push(Category::Address, start, end, 0.8, Reason::PostBox),
@@ -743,6 +764,53 @@ fn classify(ctx: &mut Ctx, t: Token) {
         }
         _ => value(ctx, t, label),
     }
+}
+
+/// Whether the text before a measurement ends in a comparison that makes it
+/// a threshold ("at least", "above", "<", "goal of"), not somebody's result.
+fn threshold_before(before: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "at least",
+        "at most",
+        "minimum",
+        "maximum",
+        "above",
+        "below",
+        "over",
+        "under",
+        "less than",
+        "more than",
+        "greater than",
+        "higher than",
+        "lower than",
+        "exceeds",
+        "exceeding",
+        "cutoff",
+        "cut-off",
+        "target",
+        "goal",
+        "goal of",
+        "target of",
+        "threshold",
+        "<",
+        ">",
+        "≤",
+        "≥",
+        "<=",
+        ">=",
+    ];
+    let tail = before.trim_end_matches([' ', ':']);
+    let mut from = tail.len().saturating_sub(16);
+    while !tail.is_char_boundary(from) {
+        from -= 1;
+    }
+    let tail = &tail[from..];
+    WORDS.iter().any(|w| {
+        tail.len() >= w.len()
+            && tail.is_char_boundary(tail.len() - w.len())
+            && tail[tail.len() - w.len()..].eq_ignore_ascii_case(w)
+            && !tail[..tail.len() - w.len()].ends_with(|c: char| c.is_alphanumeric())
+    })
 }
 
 /// Whether a finding of `cat` ends just before `start`, separated by a list
@@ -1632,10 +1700,12 @@ fn unlisted_surname(w: &str) -> bool {
         "ism", "ship", "ary", "ery", "ory", "acy", "ive", "ous", "ful", "less", "able", "ible",
         "ies", "ers", "ists",
     ];
+    // "Ji-yeon": a hyphen may join two parts of a given name.
     w.len() >= 3
         && w.bytes()
             .skip(1)
-            .all(|b| b.is_ascii_lowercase() || b >= 0x80)
+            .all(|b| b.is_ascii_lowercase() || b >= 0x80 || b == b'-')
+        && !w.ends_with('-')
         && NOT_NAMES.binary_search(&w).is_err()
         && !ORG_WORDS.contains(&w)
         && !ENDINGS.iter().any(|e| w.ends_with(e))
@@ -1753,6 +1823,124 @@ fn lowercase_titled(ctx: &mut Ctx) {
     }
     for (s, e, conf, reason) in found {
         ctx.push(Category::Name, s, e, conf, reason);
+    }
+}
+
+/// Whether a word of a name is also an everyday word. A hyphenated given
+/// name is not one for its parts ("SUNG-MIN": sung).
+fn everyday_word(w: &str) -> bool {
+    !w.contains('-') && dicts().name(w).common_word
+}
+
+/// "SUNG-MIN PARK\n4217 Ravensworth Rd": a line above a street address that
+/// holds only a name is the addressee's. Two to four words, capitalised or in
+/// capitals, each a listed name, an initial or a word that may be a surname
+/// (no organisation's word: "Harbor Family Medicine" is none), at least one
+/// a listed name that is no everyday word, or the last a listed surname
+/// after words that are none ("SUNG-MIN PARK").
+fn names_over_addresses(ctx: &mut Ctx) {
+    let text = ctx.text;
+    let d = dicts();
+    let mut found = Vec::new();
+    for f in ctx.out.iter().filter(|f| f.reason == Reason::StreetAddress) {
+        let ls = line_start(text, f.start);
+        if ls == 0 || !text[ls..f.start].trim().is_empty() {
+            continue;
+        }
+        let prev_end = ls - 1 - usize::from(text[..ls - 1].ends_with('\r'));
+        let ps = line_start(text, prev_end);
+        let line = &text[ps..prev_end];
+        let name = line.trim();
+        let start = ps + (line.len() - line.trim_start().len());
+        let words: Vec<&str> = name.split(' ').collect();
+        if !(2..=4).contains(&words.len()) {
+            continue;
+        }
+        let mut listed = false;
+        let all_names = words.iter().all(|w| {
+            let letters = w.trim_end_matches('.');
+            let mut chars = letters.chars();
+            let Some(first) = chars.next() else {
+                return false;
+            };
+            if letters.len() == 1 {
+                return first.is_ascii_uppercase();
+            }
+            // Capitals read as the word capitalised ("SUNG-MIN": "Sung-min").
+            let capitalised: String = std::iter::once(first)
+                .chain(chars.flat_map(char::to_lowercase))
+                .collect();
+            let k = d.name(letters);
+            listed |= k.any() && !k.common_word;
+            first.is_uppercase() && (k.any() || unlisted_surname(&capitalised))
+        });
+        let surname_last = words.last().is_some_and(|w| d.name(w).surname)
+            && !words[..words.len() - 1]
+                .iter()
+                .any(|w| everyday_word(w.trim_end_matches('.')));
+        let known = ctx
+            .out
+            .iter()
+            .any(|g| g.category == Category::Name && g.start == start);
+        if all_names && (listed || surname_last) && !known {
+            found.push((start, start + name.len()));
+        }
+    }
+    for (s, e) in found {
+        ctx.push(Category::Name, s, e, 0.85, Reason::NameOverAddress);
+    }
+}
+
+/// "hi dr patel its marcus jefferson, my knee…": a patient's text drops
+/// capitals, but after "this is", "it's", "i'm" or "my name is", a listed
+/// first name and a listed surname, neither an everyday word, are a name.
+fn lowercase_introduced(ctx: &mut Ctx) {
+    const INTROS: &[&str] = &[
+        "this is ",
+        "its ",
+        "it's ",
+        "it’s ",
+        "im ",
+        "i'm ",
+        "i’m ",
+        "my name is ",
+    ];
+    // Searchers built once: building one per chunk cost more than the search.
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        INTROS
+            .iter()
+            .map(|i| memchr::memmem::Finder::new(i.as_bytes()).into_owned())
+            .collect()
+    });
+    let text = ctx.text;
+    let d = dicts();
+    let mut found = Vec::new();
+    for (intro, finder) in INTROS.iter().zip(finders) {
+        for at in finder.find_iter(text.as_bytes()) {
+            if at > 0 && text.as_bytes()[at - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let start = at + intro.len();
+            let mut words = text[start..].splitn(3, |c: char| !c.is_ascii_lowercase());
+            let (Some(first), Some(last)) = (words.next(), words.next()) else {
+                continue;
+            };
+            if text.as_bytes().get(start + first.len()) != Some(&b' ')
+                || first.len() < 3
+                || last.len() < 3
+            {
+                continue;
+            }
+            let (kf, kl) = (d.name(first), d.name(last));
+            if kf.first && !kf.common_word && kl.surname && !kl.common_word {
+                found.push((start, start + first.len() + 1 + last.len()));
+            }
+        }
+    }
+    for (s, e) in found {
+        ctx.push(Category::Name, s, e, 0.7, Reason::NameAfterLabel);
     }
 }
 
@@ -1961,6 +2149,16 @@ fn greetings_by_line(ctx: &mut Ctx) {
         let rest = &body[g.len() + 1..];
         let head = rest.split([',', ':', '!']).next().unwrap_or("");
         let words: Vec<&str> = head.split(' ').take(4).collect();
+        // "Hello SUNG-MIN PARK,": a full name in capitals whose given name
+        // is in no list, before a comma, ending in a listed surname (which
+        // may be a word too); the words before it no everyday words.
+        let full_caps = words.len() >= 2
+            && rest[head.len()..].starts_with(',')
+            && words.iter().all(|w| caps(w))
+            && words.last().is_some_and(|w| d.name(w).surname)
+            && words[..words.len() - 1].iter().all(|w| {
+                !everyday_word(w) && !GREETED_GROUPS.iter().any(|g| g.eq_ignore_ascii_case(w))
+            });
         // "hi jen," alone on its line or before a comma: a listed first
         // name, no everyday word.
         let lower = words.len() == 1
@@ -1969,7 +2167,7 @@ fn greetings_by_line(ctx: &mut Ctx) {
         if words.is_empty()
             || words.len() > 3
             || !(lower || words.iter().all(|w| caps(w)))
-            || !first_name(words[0])
+            || !(first_name(words[0]) || full_caps)
         {
             continue;
         }

@@ -47,6 +47,8 @@ pub enum Reason {
     NameWithAgeSex,
     /// A first name alone in a greeting ("Hi Kelly,").
     NameInGreetingFirst,
+    /// A name on the line above a street address (a mailing block).
+    NameOverAddress,
     NamePlace,
     NameWithRole,
     DateOfBirth,
@@ -116,6 +118,7 @@ impl Reason {
             }
             NameInGreeting => "Looks like the name of the person the message is addressed to",
             NameWithAgeSex => "A name followed by an age and sex (such as 54M), as clinicians write a patient",
+            NameOverAddress => "Looks like a person's name above their street address, as in a mailing block",
             NameInGreetingFirst => {
                 "The first name the message greets: a patient's when the message speaks of their health"
             }

@@ -677,6 +677,10 @@ const CUES: &[(Cue, &[&str])] = &[
             "pcp",
             "ob/gyn",
             "rx",
+            // Also labels: a prescription's number is one patient's.
+            "rx #",
+            "rx number",
+            "prescription #",
             "sig",
             "bid",
             "tid",
@@ -717,6 +721,8 @@ const CUES: &[(Cue, &[&str])] = &[
             "clinic",
             "hospital",
             "pharmacy",
+            "pharmacist",
+            "pharmacists",
             "nurse",
             "inpatient",
             "outpatient",
@@ -1259,41 +1265,26 @@ impl Lexicon {
 
     /// Calls `f` for every whole-word phrase hit in `text`.
     pub(crate) fn hits(&self, text: &str, mut f: impl FnMut(Hit)) {
-        // A phrase wrapped onto the next line ("hip\r\nreplacement") folds
-        // like one on a line only when the line ends in one byte: match
-        // over the text without the CRs of its CRLFs and map the hits back,
-        // so that a message's verdict does not depend on its line endings.
-        if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-            let b = text.as_bytes();
-            let mut lf = String::with_capacity(text.len());
-            // Where, in the text without them, each dropped CR stood: before
-            // the byte at that offset.
-            let mut dropped = Vec::new();
-            let mut from = 0;
-            for cr in memchr::memchr_iter(b'\r', b) {
-                if b.get(cr + 1) == Some(&b'\n') {
-                    lf.push_str(&text[from..cr]);
-                    dropped.push(lf.len());
-                    from = cr + 1;
-                }
-            }
-            lf.push_str(&text[from..]);
-            // A hit never starts or ends on a line break, so it starts after
-            // the CRs dropped at or before its start and ends after those
-            // dropped before its end.
-            return self.hits_lf(&lf, |h| {
-                f(Hit {
-                    start: h.start + dropped.partition_point(|&d| d <= h.start),
-                    end: h.end + dropped.partition_point(|&d| d < h.end),
-                    ..h
-                })
-            });
-        }
-        self.hits_lf(text, f)
+        // Phrases are matched over the text with its layout taken out, and
+        // the hits mapped back (see `flatten`), so that a wrapped phrase
+        // matches whatever the line ends and quote marks around the wrap.
+        let Some((flat, dropped)) = flatten(text) else {
+            return self.hits_flat(text, f);
+        };
+        // A hit never starts or ends on a dropped byte, so it starts after
+        // the bytes dropped at or before its start and ends after those
+        // dropped before its end.
+        self.hits_flat(&flat, |h| {
+            f(Hit {
+                start: h.start + dropped.partition_point(|&d| d <= h.start),
+                end: h.end + dropped.partition_point(|&d| d < h.end),
+                ..h
+            })
+        })
     }
 
-    /// [`Lexicon::hits`] over text with no CRLF.
-    fn hits_lf(&self, text: &str, mut f: impl FnMut(Hit)) {
+    /// [`Lexicon::hits`] over text already flattened.
+    fn hits_flat(&self, text: &str, mut f: impl FnMut(Hit)) {
         let bytes = text.as_bytes();
         let folded = fold_text(bytes);
         self.phrases.find_iter(&folded, |first, _, end| {
@@ -1405,6 +1396,109 @@ fn fold_pattern(p: &[u8]) -> Vec<u8> {
         out.remove(0);
     }
     out
+}
+
+/// `text` without its layout, for phrase matching, and where each byte
+/// taken out stood: before the byte at that offset of the flat text. Taken
+/// out are the CR of each CRLF, spaces and tabs before a line break, the
+/// indentation and quote marks that start a line ("hip\n> replacement" in a
+/// quoted reply) and all but the first of several spaces ("hip  replacement").
+/// A phrase wrapped onto the next line then folds like one on a line; its
+/// spelling check lets the line break stand for a space. `None` when there
+/// is nothing to take out (most text).
+fn flatten(text: &str) -> Option<(String, Vec<usize>)> {
+    // Searchers built once: building one per chunk cost more than the search.
+    static FINDERS: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 4]> =
+        std::sync::OnceLock::new();
+    let [two, before_break, after_break, quote] = FINDERS.get_or_init(|| {
+        [&b"  "[..], b" \n", b"\n ", b"\n>"].map(|p| memchr::memmem::Finder::new(p).into_owned())
+    });
+    let b = text.as_bytes();
+    if memchr::memchr2(b'\r', b'\t', b).is_none()
+        && [before_break, after_break, quote, two]
+            .iter()
+            .all(|f| f.find(b).is_none())
+    {
+        return None;
+    }
+    let sep = |c: &u8| matches!(c, b' ' | b'\t');
+    let mut flat = Flat {
+        text,
+        flat: String::with_capacity(text.len()),
+        dropped: Vec::new(),
+        from: 0,
+    };
+    // Line by line: most of a line is copied in one piece, and only its
+    // ends and its runs of separators are looked at byte by byte.
+    let mut line = 0;
+    loop {
+        let end = memchr::memchr(b'\n', &b[line..]).map_or(b.len(), |n| line + n);
+        let lead = if line > 0 {
+            b[line..end]
+                .iter()
+                .take_while(|c| sep(c) || **c == b'>')
+                .count()
+        } else {
+            0
+        };
+        flat.drop(line, line + lead);
+        let mut body_end = end;
+        if end < b.len() {
+            body_end -= b[line + lead..end]
+                .iter()
+                .rev()
+                .take_while(|c| sep(c) || **c == b'\r')
+                .count();
+        }
+        let mut at = line + lead;
+        loop {
+            let seg = &b[at..body_end];
+            let run = two.find(seg);
+            let tab = memchr::memchr(b'\t', seg);
+            let Some(p) = run.into_iter().chain(tab).min().map(|p| at + p) else {
+                break;
+            };
+            let start = p - b[at..p].iter().rev().take_while(|c| sep(c)).count();
+            let stop = p + b[p..body_end].iter().take_while(|c| sep(c)).count();
+            flat.drop(start + 1, stop);
+            at = stop;
+        }
+        flat.drop(body_end, end);
+        if end == b.len() {
+            break;
+        }
+        line = end + 1;
+    }
+    let Flat {
+        mut flat,
+        dropped,
+        from,
+        ..
+    } = flat;
+    flat.push_str(&text[from..]);
+    Some((flat, dropped))
+}
+
+/// The text being flattened (see [`flatten`]).
+struct Flat<'t> {
+    text: &'t str,
+    flat: String,
+    dropped: Vec<usize>,
+    /// The first byte of `text` not yet copied or dropped.
+    from: usize,
+}
+
+impl Flat<'_> {
+    /// Copies the text up to `start` and drops `start..end` (ASCII bytes).
+    fn drop(&mut self, start: usize, end: usize) {
+        if start >= end {
+            return;
+        }
+        self.flat.push_str(&self.text[self.from..start]);
+        let at = self.flat.len();
+        self.dropped.extend(std::iter::repeat_n(at, end - start));
+        self.from = end;
+    }
 }
 
 /// True when `text[s..e]` is not glued to letters or digits on either side.

@@ -25,6 +25,9 @@ pub(crate) enum Shape {
     DateDayFirst,
     /// Month and day without a year ("5/24"); a date only after a cue word.
     DateShort,
+    /// A number in a unit only a lab result or a vital sign is given in
+    /// ("152 mg/dL", "5.4 mmol/L", "118 mmHg").
+    Measure,
     Age,
     AgeLabelled,
     Street,
@@ -66,7 +69,9 @@ fn patterns() -> Vec<(Shape, String)> {
     let lower = r"a-zß-öø-ÿ\x{100}-\x{17f}ơư\x{1ea0}-\x{1ef9}";
     let upper = r"A-ZÀ-ÖØ-Þ\x{100}-\x{17f}ƠƯ\x{1ea0}-\x{1ef9}";
     let cap = format!(r"[{upper}][{lower}]+");
-    let word = format!(r"(?:Ma?c[A-Z][a-z]+|[A-Z]['’][A-Z][{lower}]+|{cap})(?:-{cap})?");
+    // Hyphenated given names: "Mary-Kate", "Ji-yeon".
+    let word =
+        format!(r"(?:Ma?c[A-Z][a-z]+|[A-Z]['’][A-Z][{lower}]+|{cap})(?:-[{upper}]?[{lower}]+)?");
     vec![
         (
             Shape::Email,
@@ -123,6 +128,12 @@ fn patterns() -> Vec<(Shape, String)> {
         (
             Shape::DateShort,
             format!(r"{b}(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01]){b}"),
+        ),
+        (
+            Shape::Measure,
+            format!(
+                r"{b}[0-9]{{1,4}}(?:\.[0-9]{{1,2}})?\x20?(?:mg/d[Ll]|mmol/[Ll]|mEq/[Ll]|ng/m[Ll]|ng/d[Ll]|pg/m[Ll]|g/d[Ll]|[mµu]?IU/m?[Ll]|U/[Ll]|mm\x20?Hg|mL/min){b}"
+            ),
         ),
         (
             Shape::Age,

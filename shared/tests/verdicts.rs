@@ -312,3 +312,20 @@ fn line_endings_do_not_move_findings_apart() {
     let (a, b) = (assess(None, &lf, &policy), assess(None, &crlf, &policy));
     assert_eq!((a.verdict, a.score), (b.verdict, b.score));
 }
+
+#[test]
+fn patients_texting_and_results_told_to_them() {
+    for (subject, body) in [
+        // A patient's lower-case text: their name, their knee, their birthday.
+        (Some("knee"), "hi dr patel its marcus jefferson, my knee is still swolen after the cortizone shot\nlast tues and its kinda warm to touch now?? is that normal. also can i take\nibuprofin with my lisinipril or no. my bday is 4/9/71 if u need to look me up. thx\n\nSent from my iPhone"),
+        // A result in mg/dL told to a patient greeted by a hyphenated name.
+        (Some("Your glucose screening result"), "Dear Ji-yeon Kim,\n\nDr. Sato reviewed your 1-hour glucose screening from Tuesday (10/14). The\nresult was 152 mg/dL. Our cutoff is 140, so the next step is the 3-hour\nglucose tolerance test. This does NOT mean you have gestational diabetes.\n\nCall me at 201-555-0126 with any questions.\n\nGrace Yoon, RN"),
+        // A mail-order pharmacy's notice, the patient in capitals.
+        (Some("Your order has shipped - Order #48823017"), "Your order is on its way\nHello SUNG-MIN PARK,\n\nOrder #48823017 shipped on 10/15/2025.\n\n Rx # Medication Qty Your cost\n 3309971-02 LEVOTHYROXINE SOD 75 MCG TAB 90 $15.00\nShipping to:\nSUNG-MIN PARK\n4217 Ravensworth Rd\nAnnandale, VA 22003\n\nQuestions? Pharmacists are available 24/7 at 1-877-555-0102."),
+    ] {
+        assert_eq!(verdict(subject, body), Verdict::Phi, "{body}");
+    }
+    // A wellness vendor's pitch to an employer names no one's care.
+    let pitch = "Hi Mr. Delgado,\n\nI'm reaching out because Kestrel Manufacturing's self-funded plan renews in\nJuly, and many employers your size are looking for ways to slow claims\ngrowth without cutting benefits.\n\nThrive360 is a workplace wellness program that employers like Ridgeway Foods\nand Calder Steel use to:\n\n - Run on-site biometric screenings (BP, cholesterol, A1c) with same-day\n   coaching\n - Offer a CDC-recognized Diabetes Prevention Program, virtual or in person\n - Provide 1:1 health coaching for weight, sleep, and stress\n - Deliver quarterly reports to HR with de-identified, aggregate results\n   only (we never share individual employee data with the employer)\n\nTypical clients see 45-60% participation in year one. Pricing is $4.50 per\nemployee per month, with a performance guarantee tied to participation.\n\nCould I have 20 minutes next week to walk you through a sample employer\nreport? https://www.thrive360wellness.com/employers\n\nBest,\nAlyssa Brennan\nEmployer Partnerships, Thrive360\n(720) 555-0158";
+    assert_ne!(verdict(None, pitch), Verdict::Phi);
+}

@@ -689,7 +689,34 @@ fn phrases_wrapped_onto_the_next_line() {
             Category::Condition,
             Some("type 2\r\ndiabetes"),
         ),
+        // Two spaces, a space before the break, a quoted reply's marks.
+        (
+            "recovers from hip  replacement surgery, and",
+            Category::Procedure,
+            Some("hip  replacement surgery"),
+        ),
+        (
+            "recovers from hip \r\nreplacement surgery, and",
+            Category::Procedure,
+            Some("hip \r\nreplacement surgery"),
+        ),
+        (
+            "> she recovers from hip\n> replacement surgery, and",
+            Category::Procedure,
+            Some("hip\n> replacement surgery"),
+        ),
+        (
+            ">> seen for type 2\r\n>> diabetes today",
+            Category::Condition,
+            Some("type 2\r\n>> diabetes"),
+        ),
     ]);
+    // Dates and labels keep their places in quoted text.
+    check(&[(
+        "> DOB:  03/04/1961\n>   seen for type 2\n> diabetes",
+        Category::Date,
+        Some("03/04/1961"),
+    )]);
 }
 
 #[test]
@@ -858,5 +885,110 @@ fn an_unlisted_greeted_word_is_a_less_sure_name() {
     );
     for text in ["Hi Team,\n\nthe agenda", "Dear Valued Member,\n\nyour plan"] {
         assert!(none_of(text, Category::Name), "{text}: {:?}", found(text));
+    }
+}
+
+#[test]
+fn names_from_many_origins_and_lower_case_introductions() {
+    check(&[
+        (
+            "Dear Ji-yeon Kim,\n\nYour result",
+            Category::Name,
+            Some("Ji-yeon Kim"),
+        ),
+        (
+            "Hello SUNG-MIN PARK,\n\nOrder shipped",
+            Category::Name,
+            Some("SUNG-MIN PARK"),
+        ),
+        (
+            "Dear VALUED CUSTOMER,\n\nOrder shipped",
+            Category::Name,
+            None,
+        ),
+        (
+            "hi dr patel its marcus jefferson, my knee is still swolen",
+            Category::Name,
+            Some("marcus jefferson"),
+        ),
+        // Everyday words after "its" are no name.
+        ("its long way home", Category::Name, None),
+    ]);
+}
+
+#[test]
+fn results_in_lab_units_and_programs_named_for_a_disease() {
+    check(&[
+        (
+            "The result was 152 mg/dL. Our cutoff is 140",
+            Category::Lab,
+            Some("152 mg/dL"),
+        ),
+        ("potassium 5.4 mmol/L", Category::Lab, Some("5.4 mmol/L")),
+        (
+            "BP 118/76, 118 mmHg systolic",
+            Category::Lab,
+            Some("118 mmHg"),
+        ),
+        // A dose is a medication's, not a result.
+        ("metformin 500 mg twice daily", Category::Lab, None),
+        // A programme named for a disease is no one's diagnosis.
+        (
+            "Offer a CDC-recognized Diabetes Prevention Program, virtual or in person",
+            Category::Condition,
+            None,
+        ),
+    ]);
+    // A threshold is nobody's result.
+    check(&[
+        (
+            "hemoglobin checked on site (minimum 12.5 g/dL)",
+            Category::Lab,
+            Some("hemoglobin"),
+        ),
+        ("keep it below 100 mg/dL", Category::Lab, None),
+    ]);
+    assert!(!found("hemoglobin checked on site (minimum 12.5 g/dL)")
+        .iter()
+        .any(|(_, s, _)| s == "12.5 g/dL"));
+    // The test's own finding holds its value: one finding, not two.
+    let k = found("eGFR 48 mL/min");
+    assert_eq!(
+        k.iter().filter(|(c, _, _)| *c == Category::Lab).count(),
+        1,
+        "{k:?}"
+    );
+}
+
+#[test]
+fn the_name_above_a_street_address() {
+    let r = |text: &str, want: &str| {
+        found(text)
+            .into_iter()
+            .find(|(c, s, _)| *c == Category::Name && s == want)
+            .map(|(_, _, r)| r)
+    };
+    for (text, name) in [
+        (
+            "Shipping to:\nSUNG-MIN PARK\n4217 Ravensworth Rd\nAnnandale, VA 22003",
+            "SUNG-MIN PARK",
+        ),
+        (
+            "Mail to:\r\n  Dariusz Kowalczyk\r\n  88 Elm St\r\n",
+            "Dariusz Kowalczyk",
+        ),
+    ] {
+        assert!(r(text, name).is_some(), "{text}: {:?}", found(text));
+    }
+    for text in [
+        "Ship-to:\nHarbor Point Family Medicine\n145 Wharf St, Suite 2",
+        "MEDLINK DISTRIBUTION\n145 Wharf St",
+        "Come see us!\n145 Wharf St",
+    ] {
+        assert!(
+            found(text).iter().all(|(c, _, _)| *c != Category::Name),
+            "{text}: {:?}",
+            found(text)
+        );
     }
 }
