@@ -842,6 +842,9 @@ const CUES: &[(Cue, &[&str])] = &[
             "open to the public",
             "all are welcome",
             "everyone is welcome",
+            // Benefits mail to all staff.
+            "open enrollment",
+            "benefits fair",
         ],
     ),
     (

@@ -177,7 +177,7 @@ fn patterns() -> Vec<(Shape, String)> {
         (
             Shape::Vital,
             format!(
-                r"{b}(?:(?:BP|bp|B/P|[Bb]lood [Pp]ressure)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}/[0-9]{{2,3}}{b}|(?:[Tt]emp(?:erature)?|TEMP)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?[\x20\t]*°?[\x20\t]*[FC]?{b}|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}(?:[\x20\t]*%|{b}))"
+                r"{b}(?:(?:BP|bp|B/P|[Bb]lood [Pp]ressure)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}/[0-9]{{2,3}}{b}|(?:[Tt]emp(?:erature)?|TEMP)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*(?:9[4-9]|10[0-7]|3[4-9]|4[0-2])(?:\.[0-9])?[\x20\t]*°?[\x20\t]*[FC]?{b}|(?:HR|[Pp]ulse|[Hh]eart rate|SpO2|O2 sats?|[Pp]ulse ox|RR|[Rr]esp(?:iratory)? rate)[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}(?:[\x20\t]*%|{b})|[Ss]ats[\x20\t]*(?:of|was|is|at|:|=)?[\x20\t]*[0-9]{{2,3}}[\x20\t]*%)"
             ),
         ),
         (

@@ -329,3 +329,17 @@ fn patients_texting_and_results_told_to_them() {
     let pitch = "Hi Mr. Delgado,\n\nI'm reaching out because Kestrel Manufacturing's self-funded plan renews in\nJuly, and many employers your size are looking for ways to slow claims\ngrowth without cutting benefits.\n\nThrive360 is a workplace wellness program that employers like Ridgeway Foods\nand Calder Steel use to:\n\n - Run on-site biometric screenings (BP, cholesterol, A1c) with same-day\n   coaching\n - Offer a CDC-recognized Diabetes Prevention Program, virtual or in person\n - Provide 1:1 health coaching for weight, sleep, and stress\n - Deliver quarterly reports to HR with de-identified, aggregate results\n   only (we never share individual employee data with the employer)\n\nTypical clients see 45-60% participation in year one. Pricing is $4.50 per\nemployee per month, with a performance guarantee tied to participation.\n\nCould I have 20 minutes next week to walk you through a sample employer\nreport? https://www.thrive360wellness.com/employers\n\nBest,\nAlyssa Brennan\nEmployer Partnerships, Thrive360\n(720) 555-0158";
     assert_ne!(verdict(None, pitch), Verdict::Phi);
 }
+
+#[test]
+fn obstetric_shorthand_and_benefits_mail() {
+    let gdm = "Team -\n\nFatima Al-Rashid failed her 3-hr GTT (fasting 101, 1h 196, 2h 178, 3h 152),\nso GDM. She's 28w2d, G2P1. EDD 01/12/2026. Please:\n- refer to diabetes education this week\n- glucometer + strips to her pharmacy (CVS on Edgewood)\n- move her next visit up to 2 wks\nShe speaks Arabic primarily, use the interpreter line when you call her.\n\nThanks, Ingrid";
+    assert_eq!(verdict(Some("GTT results"), gdm), Verdict::Phi);
+    let enrollment = "Open Enrollment runs November 1-15 for 2026 coverage.\n\nWhat's changing:\n- Medical: the PPO deductible rises to $1,750 (individual). The HDHP with\n  HSA stays at $3,300 and the company HSA contribution increases to $1,000.\n- New: Hinge Health virtual physical therapy and a diabetes prevention\n  program at no cost.\n- Dental and vision carriers are unchanged.\n\nYou must actively re-enroll in the FSA. Benefits fair: Nov 4, 11am-2pm,\n3rd floor training room. Questions: Kara Jensen, x4127.\n\nHR Benefits Team";
+    assert_ne!(
+        verdict(
+            Some("Open Enrollment starts Nov 1 - what is changing"),
+            enrollment
+        ),
+        Verdict::Phi
+    );
+}

@@ -992,3 +992,28 @@ fn the_name_above_a_street_address() {
         );
     }
 }
+
+#[test]
+fn bedside_shorthand() {
+    check(&[
+        (
+            "412 Nguyen - sats 88% RA, on 2L now 93%",
+            Category::Lab,
+            Some("sats 88%"),
+        ),
+        ("RR 24. Not on any O2 at home", Category::Lab, Some("RR 24")),
+        (
+            "CXR ordered per Dr. Pavlenko",
+            Category::Procedure,
+            Some("CXR"),
+        ),
+        (
+            "failed her 3-hr GTT, so GDM",
+            Category::Condition,
+            Some("GDM"),
+        ),
+        ("failed her 3-hr GTT, so GDM", Category::Lab, Some("GTT")),
+        // A Saturday is no saturation.
+        ("Sat 11/17/2001 10:00 AM", Category::Lab, None),
+    ]);
+}
