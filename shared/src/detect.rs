@@ -1826,6 +1826,13 @@ fn lowercase_titled(ctx: &mut Ctx) {
     }
 }
 
+/// A word of a name in capitals ("NGUYEN", "SUNG-MIN", "O'NEIL").
+fn in_capitals(w: &str) -> bool {
+    w.len() >= 2
+        && w.bytes()
+            .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'\'')
+}
+
 /// Whether a word of a name is also an everyday word. A hyphenated given
 /// name is not one for its parts ("SUNG-MIN": sung).
 fn everyday_word(w: &str) -> bool {
@@ -1975,13 +1982,9 @@ fn labelled_caps_names(ctx: &mut Ctx) {
             if letters.len() == 1 && letters.bytes().all(|b| b.is_ascii_uppercase()) {
                 continue;
             }
-            let caps = letters.len() >= 2
-                && letters
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'\'');
             let k = d.name(letters);
             // "MARIA LOPEZ DOB 03/04/1961": the next label ends the name.
-            if !caps || !k.any() || ctx.labels.iter().any(|l| l.start == s) {
+            if !in_capitals(letters) || !k.any() || ctx.labels.iter().any(|l| l.start == s) {
                 break;
             }
             full += 1;
@@ -2084,11 +2087,6 @@ fn greetings_by_line(ctx: &mut Ctx) {
     let mut found = Vec::new();
     let mut at = 0;
     let mut first_line = true;
-    let caps = |w: &str| {
-        w.len() >= 2
-            && w.bytes()
-                .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'\'')
-    };
     let first_name = |w: &str| {
         let k = d.name(w);
         k.first && !k.common_word && NOT_NAMES.binary_search(&w).is_err()
@@ -2137,7 +2135,7 @@ fn greetings_by_line(ctx: &mut Ctx) {
                 let words: Vec<&str> = head.split(' ').collect();
                 let tail = tail.trim_start();
                 if (2..=3).contains(&words.len())
-                    && words.iter().all(|w| caps(w))
+                    && words.iter().all(|w| in_capitals(w))
                     && first_name(words[0])
                     && (tail.starts_with("your ") || tail.starts_with("you "))
                 {
@@ -2154,7 +2152,7 @@ fn greetings_by_line(ctx: &mut Ctx) {
         // may be a word too); the words before it no everyday words.
         let full_caps = words.len() >= 2
             && rest[head.len()..].starts_with(',')
-            && words.iter().all(|w| caps(w))
+            && words.iter().all(|w| in_capitals(w))
             && words.last().is_some_and(|w| d.name(w).surname)
             && words[..words.len() - 1].iter().all(|w| {
                 !everyday_word(w) && !GREETED_GROUPS.iter().any(|g| g.eq_ignore_ascii_case(w))
@@ -2166,7 +2164,7 @@ fn greetings_by_line(ctx: &mut Ctx) {
             && words[0].bytes().all(|b| b.is_ascii_lowercase());
         if words.is_empty()
             || words.len() > 3
-            || !(lower || words.iter().all(|w| caps(w)))
+            || !(lower || words.iter().all(|w| in_capitals(w)))
             || !(first_name(words[0]) || full_caps)
         {
             continue;
